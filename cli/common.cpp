@@ -1,0 +1,116 @@
+#include "cli/common.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+#include "engine/diagnostics.hpp"
+
+namespace orgraph::cli {
+
+Format output_format(const Globals& g) {
+  if (g.format.empty()) {
+    const bool terminal = g.out.empty() && ::isatty(STDOUT_FILENO) != 0;
+    return terminal ? Format::table : Format::json;
+  }
+  if (g.format == "table") return Format::table;
+  if (g.format == "json") return Format::json;
+  if (g.format == "csv") return Format::csv;
+  throw CLI::ValidationError("--format", "must be table, json or csv (found '" + g.format + "')");
+}
+
+std::vector<CommandSpec>& command_registry() {
+  static std::vector<CommandSpec> registry;
+  return registry;
+}
+
+bool register_command(CommandSpec spec) {
+  command_registry().push_back(std::move(spec));
+  return true;
+}
+
+OrgGraph load_data(const std::string& path, const Globals& g, const LoadOptions& options,
+                   LoadReport* report) {
+  LoadReport local;
+  LoadReport& rep = report != nullptr ? *report : local;
+  OrgGraph graph = load_city(path, options, &rep);
+  if (!g.quiet) {
+    std::size_t shown = 0;
+    for (const auto& d : rep.diagnostics) {
+      if (d.severity != Severity::warning) continue;
+      if (++shown > 20) break;
+      std::cerr << d.to_string() << '\n';
+    }
+  }
+  return graph;
+}
+
+Output::Output(std::string path) : path_(std::move(path)) {
+  if (path_.empty()) {
+    file_ = stdout;
+    return;
+  }
+  const std::filesystem::path p(path_);
+  if (std::filesystem::is_directory(p)) throw IoError(path_ + ": is a directory, expected a file");
+  temp_ = path_ + ".tmp." + std::to_string(::getpid());
+  file_ = std::fopen(temp_.c_str(), "wb");
+  if (file_ == nullptr) {
+    throw IoError(path_ + ": cannot write: " + std::strerror(errno));
+  }
+}
+
+Output::~Output() {
+  if (file_ != nullptr && file_ != stdout) {
+    std::fclose(file_);
+    if (!committed_) std::remove(temp_.c_str());
+  }
+}
+
+void Output::write(std::string_view text) {
+  if (!text.empty() && std::fwrite(text.data(), 1, text.size(), file_) != text.size()) {
+    throw IoError((path_.empty() ? std::string("stdout") : path_) + ": write failed: " +
+                  std::strerror(errno));
+  }
+}
+
+void Output::commit() {
+  if (file_ == stdout) {
+    std::fflush(stdout);
+    return;
+  }
+  const bool ok = std::fflush(file_) == 0 && ::fsync(fileno(file_)) == 0;
+  std::fclose(file_);
+  file_ = nullptr;
+  if (!ok || std::rename(temp_.c_str(), path_.c_str()) != 0) {
+    std::remove(temp_.c_str());
+    throw IoError(path_ + ": cannot write: " + std::strerror(errno));
+  }
+  committed_ = true;
+}
+
+void emit(const Globals& g, std::string_view text) {
+  Output out(g.out);
+  out.write(text);
+  out.commit();
+}
+
+std::string default_data_path() {
+  return std::string(ORGRAPH_SOURCE_DIR) + "/examples/changzhou";
+}
+
+std::string csv_field(std::string_view s) {
+  const bool quote = s.find_first_of(",\"\n\r") != std::string_view::npos;
+  if (!quote) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace orgraph::cli

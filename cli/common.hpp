@@ -1,0 +1,88 @@
+// Glue shared by the subcommands: the registry every cli/cmd_*.cpp adds itself to, global
+// options, exit codes, loading DATA with diagnostics on stderr, and atomic output files.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/graph.hpp"
+#include "loaders/city_loader.hpp"
+
+namespace orgraph::cli {
+
+// Exit codes (documented in the README and `orgraph --help`).
+enum ExitCode : int {
+  kOk = 0,
+  kInternalError = 1,  // a bug: please report it
+  kUsageError = 2,     // bad command line or option value
+  kInvalidData = 3,    // input data has errors (listed on stderr)
+  kIoError = 4,        // a file could not be read or written
+  kSnapshotRefused = 5,  // a snapshot from another version, or damaged
+  kNotFound = 6,       // an id given on the command line (--org, --area) does not exist
+};
+
+struct Globals {
+  int threads = 0;
+  std::string format;  // "", table, json, csv
+  std::string out;     // "" = stdout
+  bool quiet = false;
+};
+
+enum class Format { table, json, csv };
+// --format, or table on a terminal and json otherwise. Throws CLI::ValidationError.
+Format output_format(const Globals& g);
+
+// A command adds its options to `sub` and returns what runs it.
+using Runner = std::function<int()>;
+struct CommandSpec {
+  std::string name;
+  std::string description;
+  int order = 100;  // position in --help
+  std::function<Runner(CLI::App& sub, Globals& globals)> setup;
+};
+bool register_command(CommandSpec spec);
+std::vector<CommandSpec>& command_registry();
+
+// Thrown for an id on the command line that does not exist (exit code kNotFound).
+class NotFound : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Loads DATA, printing warnings to stderr (unless quiet). Throws LoadError / IoError.
+OrgGraph load_data(const std::string& path, const Globals& g, const LoadOptions& options = {},
+                   LoadReport* report = nullptr);
+
+// Writes a file atomically: everything goes to a temporary file next to it, renamed into place
+// by commit(). Destroyed without commit(), the temporary file is removed. With an empty path it
+// writes to stdout.
+class Output {
+ public:
+  explicit Output(std::string path);
+  ~Output();
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+  std::FILE* file() { return file_; }
+  void write(std::string_view text);
+  void commit();
+
+ private:
+  std::string path_, temp_;
+  std::FILE* file_ = nullptr;
+  bool committed_ = false;
+};
+
+// Writes `text` to globals.out (or stdout) atomically.
+void emit(const Globals& g, std::string_view text);
+
+// The default example city shipped in examples/.
+std::string default_data_path();
+
+// Escapes a CSV field (quotes when needed).
+std::string csv_field(std::string_view s);
+
+}  // namespace orgraph::cli

@@ -1,0 +1,84 @@
+// orgraph: the command line. Each cli/cmd_*.cpp registers one subcommand; this file parses the
+// global options, runs the chosen command and turns exceptions into documented exit codes.
+#include <algorithm>
+#include <iostream>
+
+#include "cli/common.hpp"
+#include "engine/diagnostics.hpp"
+#include "engine/parallel.hpp"
+
+namespace {
+
+constexpr const char* kExitCodes =
+    "Exit codes: 0 ok, 1 internal error, 2 usage error, 3 invalid input data, 4 file not "
+    "readable/writable, 5 snapshot refused, 6 id not found.";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace orgraph;
+  using namespace orgraph::cli;
+  CLI::App app{"orgraph: party-building coverage analytics over organizational networks"};
+  app.footer(kExitCodes);
+  app.require_subcommand(1);
+  app.fallthrough();
+  Globals globals;
+  app.add_option("--threads", globals.threads, "worker threads (default: all cores)")
+      ->check(CLI::Range(0, 1024));
+  app.add_option("--format", globals.format, "output format: table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  app.add_option("--out", globals.out, "output file (default: stdout); written atomically");
+  app.add_flag("-q,--quiet", globals.quiet, "no progress or warnings on stderr");
+  app.set_version_flag("--version", std::string("orgraph ") + ORGRAPH_VERSION);
+
+  auto& registry = command_registry();
+  std::stable_sort(registry.begin(), registry.end(),
+                   [](const CommandSpec& a, const CommandSpec& b) { return a.order < b.order; });
+  std::vector<std::pair<CLI::App*, Runner>> runners;
+  for (const auto& spec : registry) {
+    CLI::App* sub = app.add_subcommand(spec.name, spec.description);
+    sub->fallthrough();
+    sub->footer(kExitCodes);
+    runners.emplace_back(sub, spec.setup(*sub, globals));
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kOk : kUsageError;
+  }
+
+  try {
+    par::set_threads(globals.threads);
+    (void)output_format(globals);
+    for (auto& [sub, run] : runners) {
+      if (sub->parsed()) return run();
+    }
+    return kUsageError;
+  } catch (const LoadError& e) {
+    for (const auto& d : e.diagnostics()) std::cerr << d.to_string() << '\n';
+    const std::size_t hidden = e.total_errors() > e.diagnostics().size()
+                                   ? e.total_errors() - e.diagnostics().size()
+                                   : 0;
+    std::cerr << "orgraph: " << e.total_errors() << " error(s) in the input"
+              << (hidden > 0 ? " (" + std::to_string(hidden) + " not shown)" : std::string())
+              << "; nothing was written\n";
+    return kInvalidData;
+  } catch (const IoError& e) {
+    std::cerr << "orgraph: " << e.what() << '\n';
+    return kIoError;
+  } catch (const NotFound& e) {
+    std::cerr << "orgraph: " << e.what() << '\n';
+    return kNotFound;
+  } catch (const CLI::ValidationError& e) {
+    std::cerr << "orgraph: " << e.what() << '\n';
+    return kUsageError;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "orgraph: " << e.what() << '\n';
+    return kUsageError;
+  } catch (const std::exception& e) {
+    std::cerr << "orgraph: internal error: " << e.what() << '\n';
+    return kInternalError;
+  }
+}

@@ -1,0 +1,627 @@
+#include "engine/builder.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "engine/parallel.hpp"
+
+namespace orgraph {
+
+namespace {
+
+constexpr std::array<std::string_view, 5> kEntityNoun{"area", "unit", "org", "person", "branch"};
+constexpr std::array<std::string_view, 5> kEntityFile{"areas", "units", "organizations", "people",
+                                                      "branches"};
+
+template <class Row, class Field>
+std::vector<Id> resolve(const Interner& index, const StringColumn& column,
+                        std::span<const Row> rows, Field field) {
+  std::vector<std::string_view> keys(rows.size());
+  par::for_each_index(0, rows.size(), 1 << 14, [&](std::size_t i) { keys[i] = rows[i].*field; });
+  std::vector<Id> out(rows.size());
+  index.find_batch(column, keys, out);
+  return out;
+}
+
+std::string level_article(AreaLevel level) {
+  return level == AreaLevel::city ? "a city" : "a " + std::string(to_string(level));
+}
+
+}  // namespace
+
+struct GraphBuilder::State {
+  BuildOptions options;
+  OrgGraph graph;
+  std::vector<Diagnostic> diagnostics;
+  std::size_t errors = 0;
+  int stage = 0;  // entity tables added so far, in order
+  std::array<std::unordered_set<std::string>, 5> rejected;
+  std::array<std::vector<std::uint32_t>, 5> origin_rows;  // row of each kept entity
+  std::unordered_map<std::string, Id> industries;
+
+  // Relation edges, staged until finish().
+  std::vector<Id> aff_person, aff_org;
+  std::vector<Role> aff_role;
+  std::vector<Id> cov_branch, cov_org;
+  std::vector<Id> rel_person, rel_branch;
+  std::vector<Id> sup_unit_superior, sup_unit_sub;
+  std::vector<Id> sup_branch_superior, sup_branch_sub;
+  std::size_t duplicates_merged = 0;
+
+  void report(Diagnostic d) {
+    if (d.severity == Severity::error) ++errors;
+    if (options.lenient || diagnostics.size() < options.max_errors) {
+      diagnostics.push_back(std::move(d));
+    }
+  }
+
+  // Reports a row error. Returns true when the row must be dropped (lenient mode).
+  bool row_error(const TableSource& src, const RowOrigin& origin, std::string_view column,
+                 std::string message) {
+    Diagnostic d = src.at(origin.row, column, std::move(message));
+    d.row = std::string(origin.raw);
+    report(std::move(d));
+    return options.lenient;
+  }
+
+  Id intern_industry(std::string_view name) {
+    if (name.empty()) return kNone;
+    auto [it, inserted] =
+        industries.try_emplace(std::string(name), static_cast<Id>(graph.industry_names.size()));
+    if (inserted) graph.industry_names.push_back(name);
+    return it->second;
+  }
+
+  // Checks a reference that did not resolve; returns true when the row is to be dropped.
+  // In strict mode a reference to a row that was itself rejected is not reported again.
+  bool bad_reference(const TableSource& src, const RowOrigin& origin, std::string_view column,
+                     EntityTable target, std::string_view id) {
+    const auto t = static_cast<std::size_t>(target);
+    if (rejected[t].count(std::string(id)) > 0) {
+      if (!options.lenient) return false;
+      return row_error(src, origin, column,
+                       "refers to " + std::string(kEntityNoun[t]) + " " + quote_found(id) +
+                           ", whose row was rejected");
+    }
+    return row_error(src, origin, column,
+                     "found " + quote_found(id) + ", expected the id of a row in " +
+                         std::string(kEntityFile[t]));
+  }
+
+  void require_stage(int expected, const char* what) {
+    if (stage != expected) {
+      throw std::logic_error(std::string("GraphBuilder: ") + what +
+                             " added out of order (entity tables go areas, units, orgs, people, "
+                             "branches, then relations)");
+    }
+    ++stage;
+  }
+
+  // Interns the ids of `rows`, reporting duplicates. keep[i] false marks dropped rows.
+  // Returns the id column of all rows and its interner.
+  template <class Row>
+  void intern_ids(EntityTable table, std::span<const Row> rows, const TableSource& src,
+                  StringColumn& ids, Interner& index, std::vector<char>& keep) {
+    ids = StringColumn();
+    std::size_t chars = 0;
+    for (const auto& r : rows) chars += r.id.size();
+    ids.reserve(rows.size(), chars);
+    for (const auto& r : rows) ids.push_back(r.id);
+    const auto duplicates = index.build(ids);
+    for (auto [dup, first] : duplicates) {
+      const auto& r = rows[dup];
+      const std::string where = src.json ? "at index " + std::to_string(rows[first].origin.row)
+                                         : "at line " + std::to_string(rows[first].origin.row);
+      if (row_error(src, r.origin, "id",
+                    "duplicate id " + quote_found(r.id) + ": already defined " + where)) {
+        keep[dup] = 0;
+      }
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i].id.empty()) {
+        if (row_error(src, rows[i].origin, "id", "found an empty cell, expected a non-empty id")) {
+          keep[i] = 0;
+        }
+      }
+    }
+    (void)table;
+  }
+
+  // Drops rows with keep[i] == 0: rebuilds ids/names and the interner; returns old -> new.
+  template <class Row>
+  std::vector<Id> compact(EntityTable table, std::span<const Row> rows,
+                          const std::vector<char>& keep, StringColumn& ids, StringColumn& names,
+                          Interner& index) {
+    const auto t = static_cast<std::size_t>(table);
+    std::vector<Id> remap(rows.size(), kNone);
+    const bool all = std::all_of(keep.begin(), keep.end(), [](char k) { return k != 0; });
+    StringColumn kept_ids;
+    if (!all) kept_ids.reserve(rows.size(), ids.chars().size());
+    std::size_t name_chars = 0;
+    for (const auto& r : rows) name_chars += r.name.size();
+    names = StringColumn();
+    names.reserve(rows.size(), name_chars);
+    origin_rows[t].clear();
+    origin_rows[t].reserve(rows.size());
+    Id next = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (!keep[i]) {
+        rejected[t].insert(std::string(rows[i].id));
+        continue;
+      }
+      remap[i] = next++;
+      if (!all) kept_ids.push_back(rows[i].id);
+      names.push_back(rows[i].name);
+      origin_rows[t].push_back(rows[i].origin.row);
+    }
+    if (!all) {
+      ids = std::move(kept_ids);
+      index.build(ids);
+    }
+    return remap;
+  }
+};
+
+GraphBuilder::GraphBuilder(BuildOptions options) : state_(std::make_unique<State>()) {
+  state_->options = options;
+}
+GraphBuilder::~GraphBuilder() = default;
+GraphBuilder::GraphBuilder(GraphBuilder&&) noexcept = default;
+GraphBuilder& GraphBuilder::operator=(GraphBuilder&&) noexcept = default;
+
+std::size_t GraphBuilder::error_count() const { return state_->errors; }
+bool GraphBuilder::lenient() const { return state_->options.lenient; }
+const std::vector<Diagnostic>& GraphBuilder::diagnostics() const { return state_->diagnostics; }
+void GraphBuilder::report(Diagnostic diagnostic) { state_->report(std::move(diagnostic)); }
+void GraphBuilder::note_rejected(EntityTable table, std::string_view id) {
+  state_->rejected[static_cast<std::size_t>(table)].insert(std::string(id));
+}
+
+void GraphBuilder::add_areas(std::span<const AreaRow> rows, const TableSource& src) {
+  State& s = *state_;
+  s.require_stage(0, "areas");
+  OrgGraph& g = s.graph;
+  std::vector<char> keep(rows.size(), 1);
+  s.intern_ids(EntityTable::areas, rows, src, g.area_ids, g.area_index, keep);
+
+  // Resolve parents and check levels top-down, so a dropped parent drops its children.
+  std::vector<Id> parent(rows.size(), kNone);
+  std::vector<std::size_t> order(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return rows[a].level < rows[b].level; });
+  for (std::size_t i : order) {
+    if (!keep[i]) continue;
+    const AreaRow& r = rows[i];
+    const auto expected = parent_level(r.level);
+    if (!expected) {
+      if (!r.parent_id.empty() &&
+          s.row_error(src, r.origin, "parent_id",
+                      "found " + quote_found(r.parent_id) +
+                          ", expected an empty cell (a city has no parent area)")) {
+        keep[i] = 0;
+      }
+      continue;
+    }
+    if (r.parent_id.empty()) {
+      if (s.row_error(src, r.origin, "parent_id",
+                      "found an empty cell, expected the id of " + level_article(*expected) +
+                          " (parent_id is required for level " + std::string(to_string(r.level)) +
+                          ")")) {
+        keep[i] = 0;
+      }
+      continue;
+    }
+    const Id p = g.area_index.find(g.area_ids, r.parent_id);
+    if (p == kNone) {
+      if (s.bad_reference(src, r.origin, "parent_id", EntityTable::areas, r.parent_id)) keep[i] = 0;
+      continue;
+    }
+    if (!keep[p]) {
+      if (s.options.lenient) {
+        s.row_error(src, r.origin, "parent_id",
+                    "refers to area " + quote_found(r.parent_id) + ", whose row was rejected");
+        keep[i] = 0;
+      }
+      continue;
+    }
+    if (rows[p].level != *expected) {
+      if (s.row_error(src, r.origin, "parent_id",
+                      "parent " + quote_found(r.parent_id) + " is " +
+                          level_article(rows[p].level) + ", expected " +
+                          level_article(*expected) + " (the parent is exactly one level up from " +
+                          std::string(to_string(r.level)) + ")")) {
+        keep[i] = 0;
+      }
+      continue;
+    }
+    parent[i] = p;
+  }
+
+  const auto remap = s.compact(EntityTable::areas, rows, keep, g.area_ids, g.area_names, g.area_index);
+  g.areas.clear();
+  g.areas.reserve(g.area_ids.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!keep[i]) continue;
+    Area a;
+    a.level = rows[i].level;
+    a.parent = parent[i] == kNone ? kNone : remap[parent[i]];
+    a.lat = rows[i].lat;
+    a.lon = rows[i].lon;
+    g.areas.push_back(a);
+  }
+}
+
+void GraphBuilder::add_units(std::span<const UnitRow> rows, const TableSource& src) {
+  State& s = *state_;
+  s.require_stage(1, "units");
+  OrgGraph& g = s.graph;
+  std::vector<char> keep(rows.size(), 1);
+  s.intern_ids(EntityTable::units, rows, src, g.unit_ids, g.unit_index, keep);
+  const auto area = resolve(g.area_index, g.area_ids, rows, &UnitRow::area_id);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!keep[i]) continue;
+    const UnitRow& r = rows[i];
+    if (area[i] == kNone) {
+      if (s.bad_reference(src, r.origin, "area_id", EntityTable::areas, r.area_id)) keep[i] = 0;
+    } else if (g.areas[area[i]].level != r.level) {
+      if (s.row_error(src, r.origin, "area_id",
+                      "area " + quote_found(r.area_id) + " is " +
+                          level_article(g.areas[area[i]].level) + ", expected " +
+                          level_article(r.level) +
+                          " (a unit has jurisdiction over an area of its own level)")) {
+        keep[i] = 0;
+      }
+    }
+    if (keep[i] && r.line == UnitLine::industry && r.industry.empty()) {
+      if (s.row_error(src, r.origin, "industry",
+                      "found an empty cell, expected an industry (required when line is "
+                      "industry)")) {
+        keep[i] = 0;
+      }
+    }
+  }
+  s.compact(EntityTable::units, rows, keep, g.unit_ids, g.unit_names, g.unit_index);
+  g.units.clear();
+  g.units.reserve(g.unit_ids.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!keep[i]) continue;
+    Unit u;
+    u.line = rows[i].line;
+    u.level = rows[i].level;
+    u.area = area[i];
+    u.industry = s.intern_industry(rows[i].industry);
+    g.units.push_back(u);
+  }
+}
+
+void GraphBuilder::add_orgs(std::span<const OrgRow> rows, const TableSource& src) {
+  State& s = *state_;
+  s.require_stage(2, "organizations");
+  OrgGraph& g = s.graph;
+  std::vector<char> keep(rows.size(), 1);
+  s.intern_ids(EntityTable::orgs, rows, src, g.org_ids, g.org_index, keep);
+  const auto area = resolve(g.area_index, g.area_ids, rows, &OrgRow::area_id);
+  const auto unit = resolve(g.unit_index, g.unit_ids, rows, &OrgRow::competent_unit_id);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!keep[i]) continue;
+    const OrgRow& r = rows[i];
+    if (r.industry.empty() &&
+        s.row_error(src, r.origin, "industry", "found an empty cell, expected an industry")) {
+      keep[i] = 0;
+      continue;
+    }
+    if (area[i] == kNone) {
+      if (s.bad_reference(src, r.origin, "area_id", EntityTable::areas, r.area_id)) keep[i] = 0;
+      continue;
+    }
+    const AreaLevel level = g.areas[area[i]].level;
+    if (level != AreaLevel::street && level != AreaLevel::community) {
+      if (s.row_error(src, r.origin, "area_id",
+                      "area " + quote_found(r.area_id) + " is " + level_article(level) +
+                          ", expected a street or a community")) {
+        keep[i] = 0;
+      }
+      continue;
+    }
+    if (!r.competent_unit_id.empty() && unit[i] == kNone) {
+      if (s.bad_reference(src, r.origin, "competent_unit_id", EntityTable::units,
+                          r.competent_unit_id)) {
+        keep[i] = 0;
+      }
+    }
+  }
+  s.compact(EntityTable::orgs, rows, keep, g.org_ids, g.org_names, g.org_index);
+  g.orgs.clear();
+  g.orgs.reserve(g.org_ids.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!keep[i]) continue;
+    const OrgRow& r = rows[i];
+    Org o;
+    o.kind = r.kind;
+    o.status = r.status;
+    o.registration_level = r.registration_level;
+    o.rating = r.rating;
+    o.industry = s.intern_industry(r.industry);
+    o.area = area[i];
+    o.competent_unit = r.competent_unit_id.empty() ? kNone : unit[i];
+    o.staff_count = r.staff_count;
+    o.lat = r.lat;
+    o.lon = r.lon;
+    g.orgs.push_back(o);
+  }
+}
+
+void GraphBuilder::add_people(std::span<const PersonRow> rows, const TableSource& src) {
+  State& s = *state_;
+  s.require_stage(3, "people");
+  OrgGraph& g = s.graph;
+  std::vector<char> keep(rows.size(), 1);
+  s.intern_ids(EntityTable::people, rows, src, g.person_ids, g.person_index, keep);
+  s.compact(EntityTable::people, rows, keep, g.person_ids, g.person_names, g.person_index);
+  g.people.clear();
+  g.people.reserve(g.person_ids.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (keep[i]) g.people.push_back(Person{rows[i].party_status});
+  }
+}
+
+void GraphBuilder::add_branches(std::span<const BranchRow> rows, const TableSource& src) {
+  State& s = *state_;
+  s.require_stage(4, "branches");
+  OrgGraph& g = s.graph;
+  std::vector<char> keep(rows.size(), 1);
+  s.intern_ids(EntityTable::branches, rows, src, g.branch_ids, g.branch_index, keep);
+  s.compact(EntityTable::branches, rows, keep, g.branch_ids, g.branch_names, g.branch_index);
+  g.branches.clear();
+  g.branches.reserve(g.branch_ids.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (keep[i]) g.branches.push_back(Branch{rows[i].form});
+  }
+}
+
+void GraphBuilder::add_affiliations(std::span<const AffiliationRow> rows, const TableSource& src) {
+  State& s = *state_;
+  if (s.stage < 5) throw std::logic_error("GraphBuilder: affiliations added before entities");
+  OrgGraph& g = s.graph;
+  const auto person = resolve(g.person_index, g.person_ids, rows, &AffiliationRow::person_id);
+  const auto org = resolve(g.org_index, g.org_ids, rows, &AffiliationRow::org_id);
+  s.aff_person.reserve(s.aff_person.size() + rows.size());
+  s.aff_org.reserve(s.aff_org.size() + rows.size());
+  s.aff_role.reserve(s.aff_role.size() + rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    if (person[i] == kNone) {
+      s.bad_reference(src, r.origin, "person_id", EntityTable::people, r.person_id);
+      continue;
+    }
+    if (org[i] == kNone) {
+      s.bad_reference(src, r.origin, "org_id", EntityTable::orgs, r.org_id);
+      continue;
+    }
+    s.aff_person.push_back(person[i]);
+    s.aff_org.push_back(org[i]);
+    s.aff_role.push_back(r.role);
+  }
+}
+
+void GraphBuilder::add_coverage(std::span<const CoverageRow> rows, const TableSource& src) {
+  State& s = *state_;
+  if (s.stage < 5) throw std::logic_error("GraphBuilder: branch coverage added before entities");
+  OrgGraph& g = s.graph;
+  const auto branch = resolve(g.branch_index, g.branch_ids, rows, &CoverageRow::branch_id);
+  const auto org = resolve(g.org_index, g.org_ids, rows, &CoverageRow::org_id);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    if (branch[i] == kNone) {
+      s.bad_reference(src, r.origin, "branch_id", EntityTable::branches, r.branch_id);
+      continue;
+    }
+    if (org[i] == kNone) {
+      s.bad_reference(src, r.origin, "org_id", EntityTable::orgs, r.org_id);
+      continue;
+    }
+    s.cov_branch.push_back(branch[i]);
+    s.cov_org.push_back(org[i]);
+  }
+}
+
+void GraphBuilder::add_party_relations(std::span<const PartyRelationRow> rows,
+                                       const TableSource& src) {
+  State& s = *state_;
+  if (s.stage < 5) throw std::logic_error("GraphBuilder: party relations added before entities");
+  OrgGraph& g = s.graph;
+  const auto person = resolve(g.person_index, g.person_ids, rows, &PartyRelationRow::person_id);
+  const auto branch = resolve(g.branch_index, g.branch_ids, rows, &PartyRelationRow::branch_id);
+  s.rel_person.reserve(s.rel_person.size() + rows.size());
+  s.rel_branch.reserve(s.rel_branch.size() + rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    if (person[i] == kNone) {
+      s.bad_reference(src, r.origin, "person_id", EntityTable::people, r.person_id);
+      continue;
+    }
+    if (branch[i] == kNone) {
+      s.bad_reference(src, r.origin, "branch_id", EntityTable::branches, r.branch_id);
+      continue;
+    }
+    s.rel_person.push_back(person[i]);
+    s.rel_branch.push_back(branch[i]);
+  }
+}
+
+void GraphBuilder::add_supervision(std::span<const SupervisionRow> rows, const TableSource& src) {
+  State& s = *state_;
+  if (s.stage < 5) throw std::logic_error("GraphBuilder: supervision added before entities");
+  OrgGraph& g = s.graph;
+  const auto superior = resolve(g.unit_index, g.unit_ids, rows, &SupervisionRow::superior_unit_id);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    if (superior[i] == kNone) {
+      s.bad_reference(src, r.origin, "superior_unit_id", EntityTable::units, r.superior_unit_id);
+      continue;
+    }
+    if (r.subordinate_kind == SubordinateKind::unit) {
+      const Id sub = g.find_unit(r.subordinate_id);
+      if (sub == kNone) {
+        s.bad_reference(src, r.origin, "subordinate_id", EntityTable::units, r.subordinate_id);
+        continue;
+      }
+      s.sup_unit_superior.push_back(superior[i]);
+      s.sup_unit_sub.push_back(sub);
+    } else {
+      const Id sub = g.find_branch(r.subordinate_id);
+      if (sub == kNone) {
+        s.bad_reference(src, r.origin, "subordinate_id", EntityTable::branches, r.subordinate_id);
+        continue;
+      }
+      s.sup_branch_superior.push_back(superior[i]);
+      s.sup_branch_sub.push_back(sub);
+    }
+  }
+}
+
+void GraphBuilder::add_instructors(std::span<const InstructorRow> rows, const TableSource& src) {
+  State& s = *state_;
+  if (s.stage < 5) throw std::logic_error("GraphBuilder: instructors added before entities");
+  OrgGraph& g = s.graph;
+  for (const auto& r : rows) {
+    const Id unit = g.find_unit(r.unit_id);
+    if (unit == kNone) {
+      s.bad_reference(src, r.origin, "unit_id", EntityTable::units, r.unit_id);
+      continue;
+    }
+    const Id org = g.find_org(r.org_id);
+    if (org == kNone) {
+      s.bad_reference(src, r.origin, "org_id", EntityTable::orgs, r.org_id);
+      continue;
+    }
+    Id person = kNone;
+    if (!r.person_id.empty()) {
+      person = g.find_person(r.person_id);
+      if (person == kNone) {
+        s.bad_reference(src, r.origin, "person_id", EntityTable::people, r.person_id);
+        continue;
+      }
+    }
+    g.instructor_unit.push_back(unit);
+    g.instructor_org.push_back(org);
+    g.instructor_person.push_back(person);
+  }
+}
+
+OrgGraph GraphBuilder::finish() {
+  State& s = *state_;
+  if (s.stage < 5) throw std::logic_error("GraphBuilder: finish() before every entity table");
+  if (!s.options.lenient && s.errors > 0) {
+    throw LoadError(s.diagnostics, s.errors);
+  }
+  OrgGraph& g = s.graph;
+  const std::size_t n_areas = g.areas.size(), n_units = g.units.size(), n_orgs = g.orgs.size(),
+                    n_people = g.people.size(), n_branches = g.branches.size();
+
+  {  // Area hierarchy and locations.
+    std::vector<Id> src, dst;
+    for (Id a = 0; a < n_areas; ++a) {
+      if (g.areas[a].parent != kNone) {
+        src.push_back(g.areas[a].parent);
+        dst.push_back(a);
+      }
+    }
+    g.area_children = make_csr(n_areas, src, dst);
+    src.clear();
+    dst.clear();
+    src.reserve(n_orgs);
+    dst.reserve(n_orgs);
+    for (Id o = 0; o < n_orgs; ++o) {
+      src.push_back(g.orgs[o].area);
+      dst.push_back(o);
+    }
+    g.area_orgs = make_csr(n_areas, src, dst);
+    src.clear();
+    dst.clear();
+    for (Id u = 0; u < n_units; ++u) {
+      src.push_back(g.units[u].area);
+      dst.push_back(u);
+    }
+    g.area_units = make_csr(n_areas, src, dst);
+    src.clear();
+    dst.clear();
+    for (Id o = 0; o < n_orgs; ++o) {
+      if (g.orgs[o].competent_unit != kNone) {
+        src.push_back(g.orgs[o].competent_unit);
+        dst.push_back(o);
+      }
+    }
+    g.unit_competent_orgs = make_csr(n_units, src, dst);
+  }
+
+  const std::size_t aff_rows = s.aff_org.size();
+  g.org_people = make_csr<Role>(n_orgs, s.aff_org, s.aff_person, s.aff_role);
+  g.person_orgs = transpose(g.org_people, n_people);
+  std::size_t merged = aff_rows - g.org_people.entries();
+  s.aff_org = {};
+  s.aff_person = {};
+  s.aff_role = {};
+
+  g.branch_orgs = make_csr(n_branches, s.cov_branch, s.cov_org);
+  merged += s.cov_branch.size() - g.branch_orgs.entries();
+  g.org_branches = transpose(g.branch_orgs, n_orgs);
+  g.branch_people = make_csr(n_branches, s.rel_branch, s.rel_person);
+  merged += s.rel_branch.size() - g.branch_people.entries();
+  g.person_branches = transpose(g.branch_people, n_people);
+  g.unit_sub_units = make_csr(n_units, s.sup_unit_superior, s.sup_unit_sub);
+  merged += s.sup_unit_superior.size() - g.unit_sub_units.entries();
+  g.unit_superiors = transpose(g.unit_sub_units, n_units);
+  g.unit_sub_branches = make_csr(n_units, s.sup_branch_superior, s.sup_branch_sub);
+  merged += s.sup_branch_superior.size() - g.unit_sub_branches.entries();
+  g.branch_superiors = transpose(g.unit_sub_branches, n_branches);
+  g.org_instructor_units = make_csr(n_orgs, g.instructor_org, g.instructor_unit);
+  g.unit_instructed_orgs = transpose(g.org_instructor_units, n_units);
+  if (merged > 0) {
+    Diagnostic d;
+    d.severity = Severity::warning;
+    d.file = "(relations)";
+    d.message = std::to_string(merged) +
+                " duplicate relation rows (the same pair listed twice) were counted once";
+    s.report(std::move(d));
+  }
+
+  // Derived per-org facts (contracts.md section 2).
+  par::for_each_index(0, n_orgs, 4096, [&](std::size_t i) {
+    Org& o = g.orgs[i];
+    const Id area = o.area;
+    o.street = g.areas[area].level == AreaLevel::street ? area : g.areas[area].parent;
+    o.district = o.street == kNone ? kNone : g.areas[o.street].parent;
+    const Id org = static_cast<Id>(i);
+    const auto people_of = g.org_people[org];
+    const std::uint32_t base = g.org_people.begin_of(org);
+    Id last_full = kNone, last_party = kNone;
+    for (std::size_t k = 0; k < people_of.size(); ++k) {
+      if (g.org_people.payload[base + k] == Role::member) continue;
+      const Id p = people_of[k];  // sorted, so repeats of a person are adjacent
+      const PartyStatus st = g.people[p].party_status;
+      if (st == PartyStatus::full && p != last_full) {
+        ++o.full_members;
+        last_full = p;
+      }
+      if (st != PartyStatus::none && p != last_party) {
+        ++o.party_members;
+        last_party = p;
+      }
+    }
+    const bool active = o.status == OrgStatus::active;
+    o.covered = active && g.org_branches.degree(org) > 0;
+    o.work_covered = active && (o.covered || g.org_instructor_units.degree(org) > 0);
+  });
+  g.industry_index.build(g.industry_names);
+
+  OrgGraph out = std::move(s.graph);
+  s.graph = OrgGraph();
+  return out;
+}
+
+}  // namespace orgraph

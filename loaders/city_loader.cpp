@@ -1,0 +1,643 @@
+#include "loaders/city_loader.hpp"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/reader.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <optional>
+#include <set>
+
+#include "loaders/csv.hpp"
+
+namespace orgraph {
+
+const std::vector<std::string>& table_names() {
+  static const std::vector<std::string> names{
+      "areas",        "units",           "organizations",   "people",      "branches",
+      "affiliations", "branch_coverage", "party_relations", "supervision", "instructors"};
+  return names;
+}
+
+namespace {
+
+// Supplies the text of one table, or nullopt when it is absent.
+using TableProvider = std::function<std::optional<TextTable>(const std::string& table,
+                                                             std::vector<Diagnostic>& diags)>;
+
+// Turns the rows of one TextTable into typed rows, reporting bad values.
+class Converter {
+ public:
+  Converter(const TextTable& text, GraphBuilder& builder, std::string table)
+      : text_(text), builder_(builder) {
+    source_.table = std::move(table);
+    source_.file = text.file;
+    source_.json = text.json;
+    source_.header = text.header;
+    bad_.assign(text.rows(), 0);
+    for (auto r : text.bad_rows) bad_[r] = 1;
+  }
+
+  const TableSource& source() const { return source_; }
+  bool usable() const { return usable_; }
+
+  // Index of a column; a missing required column makes the table unusable.
+  int column(std::string_view name, bool required) {
+    int found = -1;
+    for (std::size_t i = 0; i < text_.header.size(); ++i) {
+      if (text_.header[i] != name) continue;
+      if (found >= 0) {
+        Diagnostic d;
+        d.file = text_.file;
+        d.line = text_.json ? 0 : 1;
+        d.column = static_cast<std::uint32_t>(i + 1);
+        d.message = "column '" + std::string(name) + "' appears twice (columns " +
+                    std::to_string(found + 1) + " and " + std::to_string(i + 1) +
+                    "), expected each column once";
+        fatal(std::move(d));
+        return -1;
+      }
+      found = static_cast<int>(i);
+    }
+    if (found < 0 && required && !(text_.json && text_.rows() == 0)) {
+      std::string have;
+      for (const auto& h : text_.header) have += (have.empty() ? "" : ", ") + h;
+      Diagnostic d;
+      d.file = text_.file;
+      if (text_.json) {
+        d.pointer = "/" + source_.table;
+        d.message = "no row has the required key '" + std::string(name) + "'";
+      } else {
+        d.line = 1;
+        d.message = "missing required column '" + std::string(name) + "' (the header has: " +
+                    (have.empty() ? "nothing" : have) + ")";
+      }
+      fatal(std::move(d));
+    }
+    return found;
+  }
+
+  std::size_t rows() const { return text_.rows(); }
+  bool row_ok(std::size_t r) const { return bad_[r] == 0; }
+  RowOrigin origin(std::size_t r) const {
+    return {text_.row_origin[r], text_.raw.empty() ? std::string_view{} : text_.raw[r]};
+  }
+  std::string_view get(std::size_t r, int col) const {
+    return col < 0 ? std::string_view{} : text_.at(r, static_cast<std::size_t>(col));
+  }
+
+  void error(std::size_t r, std::string_view column, std::string message) {
+    Diagnostic d = source_.at(text_.row_origin[r], column, std::move(message));
+    if (!text_.raw.empty()) d.row = std::string(text_.raw[r]);
+    builder_.report(std::move(d));
+    bad_[r] = 1;
+  }
+
+  std::string_view required(std::size_t r, int col, std::string_view name, std::string_view what) {
+    const auto v = get(r, col);
+    if (v.empty()) error(r, name, "found an empty cell, expected " + std::string(what));
+    return v;
+  }
+
+  template <class E>
+  E enum_value(std::size_t r, int col, std::string_view name, E fallback, bool required = true) {
+    const auto v = get(r, col);
+    if (v.empty() && !required) return fallback;
+    if (auto e = parse_enum<E>(v)) return *e;
+    error(r, name, "found " + quote_found(v) + ", expected one of " + enum_choices<E>());
+    return fallback;
+  }
+
+  float coordinate(std::size_t r, int col, std::string_view name, double limit) {
+    const auto v = get(r, col);
+    if (v.empty()) return kNoCoordinate;
+    double d = 0;
+    const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+    if (ec != std::errc() || p != v.data() + v.size() || !std::isfinite(d) || d < -limit ||
+        d > limit) {
+      error(r, name,
+            "found " + quote_found(v) + ", expected a number between -" +
+                std::to_string(static_cast<int>(limit)) + " and " +
+                std::to_string(static_cast<int>(limit)) + " (decimal degrees) or an empty cell");
+      return kNoCoordinate;
+    }
+    return static_cast<float>(d);
+  }
+
+  std::int32_t count(std::size_t r, int col, std::string_view name) {
+    const auto v = get(r, col);
+    if (v.empty()) return -1;
+    long long n = 0;
+    const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || p != v.data() + v.size() || n < 0 || n > 100000000) {
+      error(r, name,
+            "found " + quote_found(v) +
+                ", expected a whole number from 0 to 100000000 or an empty cell");
+      return -1;
+    }
+    return static_cast<std::int32_t>(n);
+  }
+
+  std::uint8_t rating(std::size_t r, int col, std::string_view name) {
+    const auto v = get(r, col);
+    if (v.empty()) return 0;
+    if (v.size() == 2 && v[0] >= '1' && v[0] <= '5' && v[1] == 'A') {
+      return static_cast<std::uint8_t>(v[0] - '0');
+    }
+    error(r, name, "found " + quote_found(v) + ", expected one of 1A|2A|3A|4A|5A or an empty cell");
+    return 0;
+  }
+
+  // Rows that failed conversion: their ids are noted so references to them are explained.
+  void note_rejected_ids(EntityTable table, int id_col) {
+    for (std::size_t r = 0; r < rows(); ++r) {
+      if (!row_ok(r)) builder_.note_rejected(table, get(r, id_col));
+    }
+  }
+
+  void fatal(Diagnostic d) {
+    builder_.report(std::move(d));
+    usable_ = false;
+  }
+
+ private:
+  const TextTable& text_;
+  GraphBuilder& builder_;
+  TableSource source_;
+  std::vector<char> bad_;
+  bool usable_ = true;
+};
+
+// Feeds one table into the builder. Returns false when the table was unusable.
+bool feed_table(const std::string& table, const TextTable& text, GraphBuilder& b) {
+  Converter c(text, b, table);
+  auto finish = [&](auto&& rows, auto add) {
+    if (!c.usable()) return false;
+    (b.*add)(std::span(rows), c.source());
+    return true;
+  };
+  if (table == "areas") {
+    const int id = c.column("id", true), name = c.column("name", false),
+              level = c.column("level", true), parent = c.column("parent_id", false),
+              lat = c.column("lat", false), lon = c.column("lon", false);
+    if (!c.usable()) return false;
+    std::vector<AreaRow> rows;
+    rows.reserve(c.rows());
+    for (std::size_t r = 0; r < c.rows(); ++r) {
+      if (!c.row_ok(r)) continue;
+      AreaRow a;
+      a.id = c.get(r, id);
+      a.name = c.get(r, name);
+      a.level = c.enum_value(r, level, "level", AreaLevel::city);
+      a.parent_id = c.get(r, parent);
+      a.lat = c.coordinate(r, lat, "lat", 90);
+      a.lon = c.coordinate(r, lon, "lon", 180);
+      a.origin = c.origin(r);
+      if (c.row_ok(r)) rows.push_back(a);
+    }
+    c.note_rejected_ids(EntityTable::areas, id);
+    return finish(rows, &GraphBuilder::add_areas);
+  }
+  if (table == "units") {
+    const int id = c.column("id", true), name = c.column("name", false),
+              line = c.column("line", true), level = c.column("level", true),
+              area = c.column("area_id", true), industry = c.column("industry", false);
+    if (!c.usable()) return false;
+    std::vector<UnitRow> rows;
+    rows.reserve(c.rows());
+    for (std::size_t r = 0; r < c.rows(); ++r) {
+      if (!c.row_ok(r)) continue;
+      UnitRow u;
+      u.id = c.get(r, id);
+      u.name = c.get(r, name);
+      u.line = c.enum_value(r, line, "line", UnitLine::organization);
+      u.level = c.enum_value(r, level, "level", AreaLevel::city);
+      u.area_id = c.required(r, area, "area_id", "the id of an area");
+      u.industry = c.get(r, industry);
+      u.origin = c.origin(r);
+      if (c.row_ok(r)) rows.push_back(u);
+    }
+    c.note_rejected_ids(EntityTable::units, id);
+    return finish(rows, &GraphBuilder::add_units);
+  }
+  if (table == "organizations") {
+    const int id = c.column("id", true), name = c.column("name", false),
+              kind = c.column("kind", true), industry = c.column("industry", true),
+              reg = c.column("registration_level", true), area = c.column("area_id", true),
+              competent = c.column("competent_unit_id", false), rating = c.column("rating", false),
+              status = c.column("status", false), staff = c.column("staff_count", false),
+              lat = c.column("lat", false), lon = c.column("lon", false);
+    if (!c.usable()) return false;
+    std::vector<OrgRow> rows;
+    rows.reserve(c.rows());
+    for (std::size_t r = 0; r < c.rows(); ++r) {
+      if (!c.row_ok(r)) continue;
+      OrgRow o;
+      o.id = c.get(r, id);
+      o.name = c.get(r, name);
+      o.kind = c.enum_value(r, kind, "kind", OrgKind::social_group);
+      o.industry = c.required(r, industry, "industry", "an industry");
+      o.registration_level = c.enum_value(r, reg, "registration_level", AreaLevel::district);
+      o.area_id = c.required(r, area, "area_id", "the id of a street or community");
+      o.competent_unit_id = c.get(r, competent);
+      o.rating = c.rating(r, rating, "rating");
+      o.status = c.enum_value(r, status, "status", OrgStatus::active, false);
+      o.staff_count = c.count(r, staff, "staff_count");
+      o.lat = c.coordinate(r, lat, "lat", 90);
+      o.lon = c.coordinate(r, lon, "lon", 180);
+      o.origin = c.origin(r);
+      if (c.row_ok(r)) rows.push_back(o);
+    }
+    c.note_rejected_ids(EntityTable::orgs, id);
+    return finish(rows, &GraphBuilder::add_orgs);
+  }
+  if (table == "people") {
+    const int id = c.column("id", true), name = c.column("name", false),
+              status = c.column("party_status", true);
+    if (!c.usable()) return false;
+    std::vector<PersonRow> rows(c.rows());
+    std::size_t n = 0;
+    for (std::size_t r = 0; r < c.rows(); ++r) {
+      if (!c.row_ok(r)) continue;
+      PersonRow& p = rows[n];
+      p.id = c.get(r, id);
+      p.name = c.get(r, name);
+      p.party_status = c.enum_value(r, status, "party_status", PartyStatus::none);
+      p.origin = c.origin(r);
+      if (c.row_ok(r)) ++n;
+    }
+    rows.resize(n);
+    c.note_rejected_ids(EntityTable::people, id);
+    return finish(rows, &GraphBuilder::add_people);
+  }
+  if (table == "branches") {
+    const int id = c.column("id", true), name = c.column("name", false),
+              form = c.column("form", true);
+    if (!c.usable()) return false;
+    std::vector<BranchRow> rows;
+    rows.reserve(c.rows());
+    for (std::size_t r = 0; r < c.rows(); ++r) {
+      if (!c.row_ok(r)) continue;
+      BranchRow br;
+      br.id = c.get(r, id);
+      br.name = c.get(r, name);
+      br.form = c.enum_value(r, form, "form", BranchForm::branch);
+      br.origin = c.origin(r);
+      if (c.row_ok(r)) rows.push_back(br);
+    }
+    c.note_rejected_ids(EntityTable::branches, id);
+    return finish(rows, &GraphBuilder::add_branches);
+  }
+  if (table == "affiliations") {
+    const int person = c.column("person_id", true), org = c.column("org_id", true),
+              role = c.column("role", true);
+    if (!c.usable()) return false;
+    std::vector<AffiliationRow> rows(c.rows());
+    std::size_t n = 0;
+    for (std::size_t r = 0; r < c.rows(); ++r) {
+      if (!c.row_ok(r)) continue;
+      AffiliationRow& a = rows[n];
+      a.person_id = c.get(r, person);
+      a.org_id = c.get(r, org);
+      a.role = c.enum_value(r, role, "role", Role::staff);
+      a.origin = c.origin(r);
+      if (c.row_ok(r)) ++n;
+    }
+    rows.resize(n);
+    return finish(rows, &GraphBuilder::add_affiliations);
+  }
+  if (table == "branch_coverage") {
+    const int branch = c.column("branch_id", true), org = c.column("org_id", true);
+    if (!c.usable()) return false;
+    std::vector<CoverageRow> rows;
+    rows.reserve(c.rows());
+    for (std::size_t r = 0; r < c.rows(); ++r) {
+      if (c.row_ok(r)) rows.push_back({c.get(r, branch), c.get(r, org), c.origin(r)});
+    }
+    return finish(rows, &GraphBuilder::add_coverage);
+  }
+  if (table == "party_relations") {
+    const int person = c.column("person_id", true), branch = c.column("branch_id", true);
+    if (!c.usable()) return false;
+    std::vector<PartyRelationRow> rows;
+    rows.reserve(c.rows());
+    for (std::size_t r = 0; r < c.rows(); ++r) {
+      if (c.row_ok(r)) rows.push_back({c.get(r, person), c.get(r, branch), c.origin(r)});
+    }
+    return finish(rows, &GraphBuilder::add_party_relations);
+  }
+  if (table == "supervision") {
+    const int sup = c.column("superior_unit_id", true), kind = c.column("subordinate_kind", true),
+              sub = c.column("subordinate_id", true);
+    if (!c.usable()) return false;
+    std::vector<SupervisionRow> rows;
+    rows.reserve(c.rows());
+    for (std::size_t r = 0; r < c.rows(); ++r) {
+      if (!c.row_ok(r)) continue;
+      SupervisionRow s;
+      s.superior_unit_id = c.get(r, sup);
+      s.subordinate_kind = c.enum_value(r, kind, "subordinate_kind", SubordinateKind::unit);
+      s.subordinate_id = c.get(r, sub);
+      s.origin = c.origin(r);
+      if (c.row_ok(r)) rows.push_back(s);
+    }
+    return finish(rows, &GraphBuilder::add_supervision);
+  }
+  if (table == "instructors") {
+    const int unit = c.column("unit_id", true), org = c.column("org_id", true),
+              person = c.column("person_id", false);
+    if (!c.usable()) return false;
+    std::vector<InstructorRow> rows;
+    rows.reserve(c.rows());
+    for (std::size_t r = 0; r < c.rows(); ++r) {
+      if (c.row_ok(r)) {
+        rows.push_back({c.get(r, unit), c.get(r, org), c.get(r, person), c.origin(r)});
+      }
+    }
+    return finish(rows, &GraphBuilder::add_instructors);
+  }
+  throw std::logic_error("unknown table " + table);
+}
+
+OrgGraph load_tables(const std::string& source, const std::string& format,
+                     const TableProvider& provider, const LoadOptions& options,
+                     LoadReport* report) {
+  const auto t0 = std::chrono::steady_clock::now();
+  GraphBuilder builder(BuildOptions{options.lenient, options.max_errors});
+  LoadReport local;
+  LoadReport& rep = report != nullptr ? *report : local;
+  rep = LoadReport();
+  rep.source = source;
+  rep.format = format;
+  bool fatal = false;
+  for (const auto& table : table_names()) {
+    std::vector<Diagnostic> diags;
+    std::optional<TextTable> text = provider(table, diags);
+    const bool structural_failure = !diags.empty() && !text.has_value();
+    for (auto& d : diags) builder.report(std::move(d));
+    if (!text) {
+      if (structural_failure) {
+        fatal = true;
+      } else if (table != "instructors") {
+        Diagnostic d;
+        d.file = source;
+        d.message = format == "json"
+                        ? "missing table '" + table + "', expected an array of rows (may be empty)"
+                        : "missing file " + table + ".csv, expected it in this folder";
+        builder.report(std::move(d));
+        fatal = true;
+      }
+      rep.tables.push_back({table, 0, 0});
+      continue;
+    }
+    rep.bytes += text->buffer.size();
+    rep.tables.push_back({table, text->rows(), 0});
+    // After a fatal problem the remaining files are still parsed (their structural errors are
+    // listed too), but nothing more is built.
+    if (fatal) continue;
+    if (!feed_table(table, *text, builder)) fatal = true;
+  }
+  rep.errors = builder.error_count();
+  if (fatal) {
+    rep.diagnostics = builder.diagnostics();
+    throw LoadError(builder.diagnostics(), builder.error_count());
+  }
+  OrgGraph graph = builder.finish();  // throws LoadError in strict mode
+  rep.diagnostics = builder.diagnostics();
+  // Rejected rows per table: distinct rows named by error diagnostics.
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const auto& d : rep.diagnostics) {
+    if (d.severity != Severity::error) continue;
+    const std::string where = d.pointer.empty() ? std::to_string(d.line) : d.pointer.substr(0, d.pointer.rfind('/'));
+    if (!seen.insert({d.file, where}).second) continue;
+    for (auto& t : rep.tables) {
+      const std::string csv_name = t.table + ".csv";
+      if (d.file.size() >= csv_name.size() &&
+          d.file.compare(d.file.size() - csv_name.size(), csv_name.size(), csv_name) == 0) {
+        ++t.rejected;
+      } else if (!d.pointer.empty() && d.pointer.rfind("/" + t.table + "/", 0) == 0) {
+        ++t.rejected;
+      }
+    }
+  }
+  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return graph;
+}
+
+std::optional<TextTable> csv_from_text(const std::string& name, std::string content,
+                                       std::vector<Diagnostic>& diags) {
+  TextTable t;
+  if (!parse_csv(name, std::move(content), t, diags)) return std::nullopt;
+  return t;
+}
+
+// ---- JSON ----------------------------------------------------------------------------------
+
+// SAX handler: {"table": [{"col": value, ...}, ...], ...} into TextTables. Numbers arrive as
+// strings (kParseNumbersAsStringsFlag), so their text is kept exactly.
+class JsonTablesHandler
+    : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, JsonTablesHandler> {
+ public:
+  explicit JsonTablesHandler(std::string file) : file_(std::move(file)) {}
+
+  std::map<std::string, TextTable> tables;
+  std::vector<Diagnostic> errors;
+
+  bool StartObject() {
+    ++depth_;
+    if (depth_ == 1) return true;
+    if (depth_ == 3 && in_table_) {
+      row_.clear();
+      return true;
+    }
+    return value_error("an object");
+  }
+  bool EndObject(rapidjson::SizeType) {
+    if (depth_ == 3 && in_table_) finish_row();
+    --depth_;
+    return true;
+  }
+  bool StartArray() {
+    ++depth_;
+    if (depth_ == 2) {
+      if (known_table(key_)) {
+        in_table_ = true;
+        current_ = &tables[key_];
+        current_->file = file_;
+        current_->json = true;
+        index_ = 0;
+      } else {
+        skip_ = true;
+      }
+      return true;
+    }
+    if (skip_) return true;
+    return value_error("an array");
+  }
+  bool EndArray(rapidjson::SizeType) {
+    if (depth_ == 2) {
+      in_table_ = false;
+      skip_ = false;
+    }
+    --depth_;
+    return true;
+  }
+  bool Key(const char* s, rapidjson::SizeType len, bool) {
+    if (depth_ == 1) {
+      key_.assign(s, len);
+      return true;
+    }
+    if (depth_ == 3) column_.assign(s, len);
+    return true;
+  }
+  bool String(const char* s, rapidjson::SizeType len, bool) { return scalar({s, len}); }
+  bool RawNumber(const char* s, rapidjson::SizeType len, bool) { return scalar({s, len}); }
+  bool Null() { return scalar({}); }
+  bool Bool(bool b) {
+    if (skip_) return true;
+    return scalar(b ? "true" : "false");
+  }
+  bool Default() { return true; }
+
+ private:
+  static bool known_table(const std::string& name) {
+    for (const auto& t : table_names()) {
+      if (t == name) return true;
+    }
+    return false;
+  }
+  bool value_error(const std::string& what) {
+    if (skip_) return true;
+    Diagnostic d;
+    d.file = file_;
+    d.pointer = depth_ <= 2 ? "/" + key_ : "/" + key_ + "/" + std::to_string(index_) + "/" + column_;
+    d.message = depth_ == 2 ? "found " + what + ", expected an array of row objects"
+                            : "found " + what + ", expected a string, a number or null";
+    errors.push_back(std::move(d));
+    return false;
+  }
+  bool scalar(std::string_view v) {
+    if (skip_) return true;
+    if (depth_ != 3 || !in_table_) {
+      return value_error(depth_ == 1 ? "a single value for '" + key_ + "'" : "a single value");
+    }
+    row_.emplace_back(column_, std::string(v));
+    return true;
+  }
+  void finish_row() {
+    TextTable& t = *current_;
+    for (auto& [col, value] : row_) {
+      bool found = false;
+      for (const auto& h : t.header) found = found || h == col;
+      if (!found) {
+        t.header.push_back(col);
+        // Widen earlier rows.
+        const std::size_t old_cols = t.columns;
+        t.columns = t.header.size();
+        std::vector<std::string_view> widened(t.rows() * t.columns);
+        for (std::size_t r = 0; r < t.rows(); ++r) {
+          for (std::size_t c = 0; c < old_cols; ++c) widened[r * t.columns + c] = t.fields[r * old_cols + c];
+        }
+        t.fields = std::move(widened);
+      }
+    }
+    const std::size_t base = t.fields.size();
+    t.fields.resize(base + t.columns);
+    for (auto& [col, value] : row_) {
+      std::size_t c = 0;
+      while (t.header[c] != col) ++c;
+      auto block = std::make_unique<char[]>(value.size() + 1);
+      std::copy(value.begin(), value.end(), block.get());
+      t.fields[base + c] = std::string_view(block.get(), value.size());
+      t.storage.push_back(std::move(block));
+    }
+    t.row_origin.push_back(index_++);
+    row_.clear();
+  }
+
+  std::string file_;
+  int depth_ = 0;
+  bool in_table_ = false;
+  bool skip_ = false;
+  std::string key_, column_;
+  TextTable* current_ = nullptr;
+  std::uint32_t index_ = 0;
+  std::vector<std::pair<std::string, std::string>> row_;
+};
+
+OrgGraph load_json(const std::string& name, std::string text, const LoadOptions& options,
+                   LoadReport* report) {
+  JsonTablesHandler handler(name);
+  rapidjson::Reader reader;
+  rapidjson::StringStream stream(text.c_str());
+  const auto result =
+      reader.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag>(
+          stream, handler);
+  if (result.IsError()) {
+    std::vector<Diagnostic> diags = handler.errors;
+    if (diags.empty()) {
+      const std::size_t off = result.Offset();
+      Diagnostic d;
+      d.file = name;
+      d.line = static_cast<std::uint32_t>(
+          1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min(off, text.size())), '\n'));
+      const std::size_t nl = off == 0 ? std::string::npos : text.rfind('\n', off - 1);
+      d.column = static_cast<std::uint32_t>(nl == std::string::npos ? off + 1 : off - nl);
+      d.message = std::string("invalid JSON: ") + rapidjson::GetParseError_En(result.Code());
+      diags.push_back(std::move(d));
+    }
+    throw LoadError(diags, diags.size());
+  }
+  auto provider = [&](const std::string& table,
+                      std::vector<Diagnostic>&) -> std::optional<TextTable> {
+    auto it = handler.tables.find(table);
+    if (it == handler.tables.end()) return std::nullopt;
+    return std::move(it->second);
+  };
+  OrgGraph g = load_tables(name, "json", provider, options, report);
+  if (report != nullptr) report->bytes = text.size();
+  return g;
+}
+
+bool is_directory(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+}  // namespace
+
+OrgGraph load_city(const std::string& path, const LoadOptions& options, LoadReport* report) {
+  if (is_directory(path)) {
+    auto provider = [&](const std::string& table,
+                        std::vector<Diagnostic>& diags) -> std::optional<TextTable> {
+      const std::string file = path + (path.ends_with('/') ? "" : "/") + table + ".csv";
+      struct stat st {};
+      if (::stat(file.c_str(), &st) != 0) return std::nullopt;
+      return csv_from_text(file, read_file(file), diags);
+    };
+    return load_tables(path, "csv", provider, options, report);
+  }
+  std::string text = read_file(path);
+  return load_json(path, std::move(text), options, report);
+}
+
+OrgGraph load_city_from_csv_text(const std::map<std::string, std::string>& files,
+                                 const LoadOptions& options, LoadReport* report) {
+  auto provider = [&](const std::string& table,
+                      std::vector<Diagnostic>& diags) -> std::optional<TextTable> {
+    auto it = files.find(table + ".csv");
+    if (it == files.end()) return std::nullopt;
+    return csv_from_text(it->first, it->second, diags);
+  };
+  return load_tables("(memory)", "csv", provider, options, report);
+}
+
+OrgGraph load_city_from_json_text(const std::string& name, std::string text,
+                                  const LoadOptions& options, LoadReport* report) {
+  return load_json(name, std::move(text), options, report);
+}
+
+}  // namespace orgraph

@@ -1,0 +1,454 @@
+#include "loaders/csv.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "engine/parallel.hpp"
+
+namespace orgraph {
+
+std::string read_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    throw IoError(path + ": cannot open: " + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) throw IoError(path + ": is a directory, expected a file");
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) throw IoError(path + ": cannot open: " + std::strerror(errno));
+  std::string content;
+  content.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t got = content.empty() ? 0 : std::fread(content.data(), 1, content.size(), f);
+  // Files that grow while read, or special files reporting size 0, are read to the end.
+  char tail[65536];
+  std::size_t n;
+  while ((n = std::fread(tail, 1, sizeof tail, f)) > 0) {
+    content.resize(got);
+    content.append(tail, n);
+    got = content.size();
+  }
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  if (failed) throw IoError(path + ": read error");
+  content.resize(got);
+  return content;
+}
+
+namespace {
+
+// Offset of the first byte that is not valid UTF-8 (or is NUL) in [begin, end), or npos.
+std::size_t first_invalid_utf8(const unsigned char* s, std::size_t begin, std::size_t end,
+                               std::size_t size) {
+  std::size_t i = begin;
+  while (i < end) {
+    const unsigned char c = s[i];
+    if (c >= 0x01 && c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (c == 0) return i;
+    std::size_t len;
+    std::uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return i;
+    }
+    if (i + len > size) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return i;
+    }
+    i += len;
+  }
+  return std::string::npos;
+}
+
+std::size_t find_invalid_utf8(const std::string& buf, std::size_t start) {
+  const auto* s = reinterpret_cast<const unsigned char*>(buf.data());
+  const std::size_t size = buf.size();
+  constexpr std::size_t kBlock = 1 << 20;
+  const std::size_t blocks = par::block_count(size - start, kBlock);
+  std::vector<std::size_t> first(blocks, std::string::npos);
+  auto align = [&](std::size_t p) {
+    while (p < size && (s[p] & 0xC0) == 0x80 && p > start) ++p;
+    return std::min(p, size);
+  };
+  par::for_each_index(0, blocks, 1, [&](std::size_t b) {
+    const std::size_t lo = align(start + b * kBlock);
+    const std::size_t hi = align(std::min(size, start + (b + 1) * kBlock));
+    first[b] = first_invalid_utf8(s, lo, hi, size);
+  });
+  for (auto f : first) {
+    if (f != std::string::npos) return f;
+  }
+  return std::string::npos;
+}
+
+struct ChunkResult {
+  std::vector<std::string_view> fields;
+  std::vector<std::uint32_t> record_begin;  // index into fields
+  std::vector<std::uint32_t> record_line;   // relative to chunk's first line (0-based)
+  std::vector<std::string_view> raw;
+  std::vector<std::pair<std::uint32_t, std::string>> errors;  // (record index, message)
+  std::vector<std::uint32_t> error_column;  // 1-based field number of each error
+  std::uint32_t lines = 0;                  // newlines consumed
+  bool quote_error = false;
+};
+
+// Parses records in buf[begin, end), unescaping quoted fields in place.
+void parse_chunk(char* buf, std::size_t begin, std::size_t end, const CsvLimits& limits,
+                 ChunkResult& out) {
+  std::size_t i = begin;
+  std::uint32_t line = 0;
+  while (i < end) {
+    // Skip blank lines (including trailing ones).
+    if (buf[i] == '\n') {
+      ++line;
+      ++i;
+      continue;
+    }
+    if (buf[i] == '\r') {
+      ++i;
+      continue;
+    }
+    const std::size_t record_start = i;
+    const auto record_index = static_cast<std::uint32_t>(out.record_line.size());
+    out.record_begin.push_back(static_cast<std::uint32_t>(out.fields.size()));
+    out.record_line.push_back(line);
+    bool record_done = false;
+    std::uint32_t field_no = 0;
+    while (!record_done) {
+      ++field_no;
+      if (i < end && buf[i] == '"') {
+        const std::size_t quote_line_start = line;
+        (void)quote_line_start;
+        std::size_t r = i + 1, w = i;
+        bool closed = false;
+        while (r < end) {
+          const char c = buf[r];
+          if (c == '"') {
+            if (r + 1 < end && buf[r + 1] == '"') {
+              buf[w++] = '"';
+              r += 2;
+              continue;
+            }
+            closed = true;
+            ++r;
+            break;
+          }
+          if (c == '\n') ++line;
+          buf[w++] = c;
+          ++r;
+        }
+        const std::size_t len = w - i;
+        if (!closed) {
+          out.errors.emplace_back(record_index,
+                                  "found a quoted field that is never closed, expected a closing "
+                                  "quote (\") before the end of the file");
+          out.error_column.push_back(field_no);
+          out.quote_error = true;
+          out.fields.emplace_back(buf + i, len);
+          i = end;
+          break;
+        }
+        if (len > limits.max_field_bytes) {
+          out.errors.emplace_back(record_index, "field of " + std::to_string(len) +
+                                                    " bytes, expected at most " +
+                                                    std::to_string(limits.max_field_bytes));
+          out.error_column.push_back(field_no);
+        }
+        out.fields.emplace_back(buf + i, len);
+        i = r;
+        if (i < end && buf[i] != ',' && buf[i] != '\n' && buf[i] != '\r') {
+          out.errors.emplace_back(record_index,
+                                  std::string("found '") + buf[i] +
+                                      "' after a closing quote, expected a comma or the end of "
+                                      "the line (a quote inside a quoted field is written \"\")");
+          out.error_column.push_back(field_no);
+          out.quote_error = true;
+          while (i < end && buf[i] != ',' && buf[i] != '\n' && buf[i] != '\r') ++i;
+        }
+      } else {
+        const std::size_t s = i;
+        while (i < end && buf[i] != ',' && buf[i] != '\n' && buf[i] != '\r') {
+          if (buf[i] == '"') {
+            out.quote_error = true;
+          }
+          ++i;
+        }
+        if (i - s > limits.max_field_bytes) {
+          out.errors.emplace_back(record_index, "field of " + std::to_string(i - s) +
+                                                    " bytes, expected at most " +
+                                                    std::to_string(limits.max_field_bytes));
+          out.error_column.push_back(field_no);
+        }
+        out.fields.emplace_back(buf + s, i - s);
+        const std::string_view f(buf + s, i - s);
+        if (f.find('"') != std::string_view::npos) {
+          out.errors.emplace_back(record_index,
+                                  "found a quote inside an unquoted field, expected the whole "
+                                  "field quoted with inner quotes doubled (\"\")");
+          out.error_column.push_back(field_no);
+        }
+      }
+      if (field_no > limits.max_columns) {
+        out.errors.emplace_back(record_index, "more than " + std::to_string(limits.max_columns) +
+                                                  " fields in one record");
+        out.error_column.push_back(field_no);
+        while (i < end && buf[i] != '\n') ++i;
+      }
+      if (i >= end) {
+        record_done = true;
+      } else if (buf[i] == ',') {
+        ++i;
+        if (i >= end) {  // a trailing comma at the end of the file: one more empty field
+          out.fields.emplace_back(buf + i, 0);
+          record_done = true;
+        }
+      } else {
+        if (buf[i] == '\r') ++i;
+        if (i < end && buf[i] == '\n') {
+          ++line;
+          ++i;
+        }
+        record_done = true;
+      }
+    }
+    std::size_t raw_end = i;
+    while (raw_end > record_start && (buf[raw_end - 1] == '\n' || buf[raw_end - 1] == '\r')) {
+      --raw_end;
+    }
+    out.raw.emplace_back(buf + record_start, raw_end - record_start);
+  }
+  out.lines = line;
+}
+
+// Splits [start, size) into chunks ending at record boundaries, by quote parity.
+std::vector<std::size_t> chunk_bounds(const std::string& buf, std::size_t start,
+                                      std::size_t chunk_bytes) {
+  std::vector<std::size_t> bounds{start};
+  const std::size_t size = buf.size();
+  if (size - start <= 2 * chunk_bytes || par::threads() == 1) {
+    bounds.push_back(size);
+    return bounds;
+  }
+  const char* s = buf.data();
+  std::size_t pos = start;
+  bool in_quotes = false;
+  while (true) {
+    const std::size_t target = bounds.back() + chunk_bytes;
+    if (target >= size) break;
+    // Advance parity to target by hopping from quote to quote.
+    while (pos < target) {
+      const void* q = std::memchr(s + pos, '"', target - pos);
+      if (q == nullptr) {
+        pos = target;
+        break;
+      }
+      in_quotes = !in_quotes;
+      pos = static_cast<std::size_t>(static_cast<const char*>(q) - s) + 1;
+    }
+    // From target, find the next newline outside quotes.
+    std::size_t p = pos;
+    while (p < size && (s[p] != '\n' || in_quotes)) {
+      if (s[p] == '"') in_quotes = !in_quotes;
+      ++p;
+    }
+    if (p >= size) break;
+    pos = p + 1;
+    bounds.push_back(pos);
+  }
+  bounds.push_back(size);
+  return bounds;
+}
+
+Diagnostic file_error(const std::string& file, std::uint32_t line, std::uint32_t column,
+                      std::string message) {
+  Diagnostic d;
+  d.file = file;
+  d.line = line;
+  d.column = column;
+  d.message = std::move(message);
+  return d;
+}
+
+}  // namespace
+
+bool parse_csv(std::string file_name, std::string content, TextTable& out,
+               std::vector<Diagnostic>& diagnostics, const CsvLimits& limits) {
+  out = TextTable();
+  out.file = std::move(file_name);
+  out.buffer = std::move(content);
+  std::string& buf = out.buffer;
+  std::size_t start = 0;
+  if (buf.size() >= 3 && static_cast<unsigned char>(buf[0]) == 0xEF &&
+      static_cast<unsigned char>(buf[1]) == 0xBB && static_cast<unsigned char>(buf[2]) == 0xBF) {
+    start = 3;
+  }
+  if (const std::size_t bad = find_invalid_utf8(buf, start); bad != std::string::npos) {
+    const auto line = static_cast<std::uint32_t>(
+        1 + std::count(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+    const std::size_t line_start = buf.rfind('\n', bad == 0 ? 0 : bad - 1);
+    const std::size_t from = line_start == std::string::npos || bad == 0 ? start : line_start + 1;
+    const auto field = static_cast<std::uint32_t>(
+        1 + std::count(buf.begin() + static_cast<std::ptrdiff_t>(from),
+                       buf.begin() + static_cast<std::ptrdiff_t>(bad), ','));
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(buf[bad]));
+    std::string msg =
+        buf[bad] == '\0'
+            ? std::string("found a NUL byte (0x00), expected text: the file looks binary or "
+                          "damaged")
+            : std::string("found byte ") + hex +
+                  " that is not valid UTF-8, expected UTF-8 text: the file may be GB18030/GBK "
+                  "(re-save it as UTF-8, or pass --encoding gb18030)";
+    diagnostics.push_back(file_error(out.file, line, field, std::move(msg)));
+    return false;
+  }
+
+  // Header: the first non-blank record, parsed serially.
+  std::size_t header_line = 1;
+  std::size_t pos = start;
+  while (pos < buf.size() && (buf[pos] == '\n' || buf[pos] == '\r')) {
+    if (buf[pos] == '\n') ++header_line;
+    ++pos;
+  }
+  if (pos >= buf.size()) {
+    diagnostics.push_back(
+        file_error(out.file, 0, 0, "the file is empty, expected a header row of column names"));
+    return false;
+  }
+  std::size_t header_end = pos;
+  {
+    bool q = false;
+    while (header_end < buf.size() && (buf[header_end] != '\n' || q)) {
+      if (buf[header_end] == '"') q = !q;
+      ++header_end;
+    }
+    if (header_end < buf.size()) ++header_end;
+  }
+  ChunkResult header;
+  parse_chunk(buf.data(), pos, header_end, limits, header);
+  if (!header.errors.empty()) {
+    diagnostics.push_back(file_error(out.file, static_cast<std::uint32_t>(header_line),
+                                     header.error_column.front(), header.errors.front().second));
+    return false;
+  }
+  for (std::size_t k = 0; k < header.fields.size(); ++k) {
+    out.header.emplace_back(header.fields[k]);
+  }
+  while (!out.header.empty() && out.header.back().empty()) out.header.pop_back();
+  if (out.header.size() > limits.max_columns) {
+    diagnostics.push_back(file_error(
+        out.file, static_cast<std::uint32_t>(header_line), 0,
+        "header has " + std::to_string(out.header.size()) + " columns, expected at most " +
+            std::to_string(limits.max_columns)));
+    return false;
+  }
+  out.columns = out.header.size();
+  const std::uint32_t first_line = static_cast<std::uint32_t>(header_line + header.lines);
+
+  // Records, in parallel chunks. A quote problem anywhere means parity-based chunking may have
+  // split a record, so such files are re-parsed serially for exact messages.
+  auto parse_all = [&](std::size_t chunk_bytes, std::vector<ChunkResult>& chunks,
+                       std::string& work) {
+    const auto bounds = chunk_bounds(work, header_end, chunk_bytes);
+    chunks.assign(bounds.size() - 1, ChunkResult());
+    par::for_each_index(0, chunks.size(), 1, [&](std::size_t c) {
+      parse_chunk(work.data(), bounds[c], bounds[c + 1], limits, chunks[c]);
+    });
+  };
+  std::vector<ChunkResult> chunks;
+  {
+    std::string pristine;
+    const bool may_retry = buf.size() - header_end > 2 * (std::size_t{4} << 20);
+    if (may_retry) pristine.assign(buf, header_end, std::string::npos);
+    parse_all(std::size_t{4} << 20, chunks, buf);
+    const bool quote_trouble = std::any_of(chunks.begin(), chunks.end(),
+                                           [](const ChunkResult& c) { return c.quote_error; });
+    if (quote_trouble && chunks.size() > 1) {
+      std::copy(pristine.begin(), pristine.end(), buf.begin() + static_cast<std::ptrdiff_t>(header_end));
+      parse_all(buf.size() + 1, chunks, buf);
+    }
+  }
+
+  std::size_t records = 0;
+  for (const auto& c : chunks) records += c.record_line.size();
+  out.fields.resize(records * out.columns);
+  out.row_origin.resize(records);
+  out.raw.resize(records);
+  std::vector<std::uint32_t> chunk_line(chunks.size());
+  std::vector<std::size_t> chunk_record(chunks.size());
+  {
+    std::uint32_t l = first_line;
+    std::size_t r = 0;
+    for (std::size_t c = 0; c < chunks.size(); ++c) {
+      chunk_line[c] = l;
+      chunk_record[c] = r;
+      l += chunks[c].lines;
+      r += chunks[c].record_line.size();
+    }
+  }
+  std::vector<std::vector<std::pair<std::uint32_t, Diagnostic>>> chunk_diags(chunks.size());
+  par::for_each_index(0, chunks.size(), 1, [&](std::size_t c) {
+    const ChunkResult& ch = chunks[c];
+    auto& diags = chunk_diags[c];
+    std::size_t next_error = 0;
+    for (std::size_t k = 0; k < ch.record_line.size(); ++k) {
+      const std::size_t row = chunk_record[c] + k;
+      const std::uint32_t line = chunk_line[c] + ch.record_line[k];
+      out.row_origin[row] = line;
+      out.raw[row] = ch.raw[k];
+      const std::size_t fb = ch.record_begin[k];
+      const std::size_t fe = k + 1 < ch.record_line.size() ? ch.record_begin[k + 1] : ch.fields.size();
+      std::size_t nf = fe - fb;
+      bool bad = false;
+      while (next_error < ch.errors.size() && ch.errors[next_error].first == k) {
+        Diagnostic d = file_error(out.file, line, ch.error_column[next_error],
+                                  ch.errors[next_error].second);
+        d.row = std::string(ch.raw[k]);
+        diags.emplace_back(static_cast<std::uint32_t>(row), std::move(d));
+        ++next_error;
+        bad = true;
+      }
+      // Trailing empty fields beyond the header (spreadsheet artefacts) are accepted.
+      while (nf > out.columns && ch.fields[fb + nf - 1].empty()) --nf;
+      if (!bad && nf != out.columns) {
+        Diagnostic d = file_error(out.file, line, 0,
+                                  "found " + std::to_string(nf) + " fields, expected " +
+                                      std::to_string(out.columns) + " (as in the header)");
+        d.row = std::string(ch.raw[k]);
+        diags.emplace_back(static_cast<std::uint32_t>(row), std::move(d));
+        bad = true;
+      }
+      for (std::size_t f = 0; f < out.columns; ++f) {
+        out.fields[row * out.columns + f] = f < nf ? ch.fields[fb + f] : std::string_view{};
+      }
+    }
+  });
+  for (auto& diags : chunk_diags) {
+    for (auto& [row, d] : diags) {
+      if (out.bad_rows.empty() || out.bad_rows.back() != row) out.bad_rows.push_back(row);
+      diagnostics.push_back(std::move(d));
+    }
+  }
+  return true;
+}
+
+}  // namespace orgraph

@@ -1,0 +1,79 @@
+// Small helpers over RapidJSON's SAX Writer for result writers: output is built as a string
+// (or streamed), keys and values are written in the order the code gives them.
+#pragma once
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace orgraph {
+
+class JsonOut {
+ public:
+  JsonOut() : writer_(buffer_) {}
+  rapidjson::Writer<rapidjson::StringBuffer>& w() { return writer_; }
+  JsonOut& key(std::string_view k) {
+    writer_.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+    return *this;
+  }
+  JsonOut& str(std::string_view v) {
+    writer_.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
+    return *this;
+  }
+  JsonOut& num(std::uint64_t v) {
+    writer_.Uint64(v);
+    return *this;
+  }
+  JsonOut& integer(std::int64_t v) {
+    writer_.Int64(v);
+    return *this;
+  }
+  // Doubles are rounded to 6 decimals so output is stable and readable.
+  JsonOut& real(double v) {
+    if (!std::isfinite(v)) {
+      writer_.Null();
+    } else {
+      writer_.Double(std::round(v * 1e6) / 1e6);
+    }
+    return *this;
+  }
+  JsonOut& boolean(bool v) {
+    writer_.Bool(v);
+    return *this;
+  }
+  JsonOut& null() {
+    writer_.Null();
+    return *this;
+  }
+  JsonOut& begin_object() {
+    writer_.StartObject();
+    return *this;
+  }
+  JsonOut& end_object() {
+    writer_.EndObject();
+    return *this;
+  }
+  JsonOut& begin_array() {
+    writer_.StartArray();
+    return *this;
+  }
+  JsonOut& end_array() {
+    writer_.EndArray();
+    return *this;
+  }
+  std::string take() {
+    std::string out(buffer_.GetString(), buffer_.GetSize());
+    out += '\n';
+    return out;
+  }
+
+ private:
+  rapidjson::StringBuffer buffer_;
+  rapidjson::Writer<rapidjson::StringBuffer> writer_;
+};
+
+}  // namespace orgraph
