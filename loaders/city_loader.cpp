@@ -362,6 +362,32 @@ bool feed_table(const std::string& table, const TextTable& text, GraphBuilder& b
   throw std::logic_error("unknown table " + table);
 }
 
+// Orders diagnostics by file (in load order) then line, keeping the order of equal ones, so
+// messages and rejects files read top to bottom.
+std::vector<Diagnostic> in_file_order(std::vector<Diagnostic> diags) {
+  std::vector<std::string> files;
+  auto rank = [&](const std::string& f) {
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      if (files[i] == f) return i;
+    }
+    files.push_back(f);
+    return files.size() - 1;
+  };
+  std::vector<std::size_t> ranks;
+  ranks.reserve(diags.size());
+  for (const auto& d : diags) ranks.push_back(rank(d.file));
+  std::vector<std::size_t> order(diags.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (ranks[a] != ranks[b]) return ranks[a] < ranks[b];
+    return diags[a].line < diags[b].line;
+  });
+  std::vector<Diagnostic> out;
+  out.reserve(diags.size());
+  for (std::size_t i : order) out.push_back(std::move(diags[i]));
+  return out;
+}
+
 OrgGraph load_tables(const std::string& source, const std::string& format,
                      const TableProvider& provider, const LoadOptions& options,
                      LoadReport* report) {
@@ -401,12 +427,12 @@ OrgGraph load_tables(const std::string& source, const std::string& format,
     if (!feed_table(table, *text, builder)) fatal = true;
   }
   rep.errors = builder.error_count();
-  if (fatal) {
-    rep.diagnostics = builder.diagnostics();
-    throw LoadError(builder.diagnostics(), builder.error_count());
+  if (fatal || (!options.lenient && builder.error_count() > 0)) {
+    rep.diagnostics = in_file_order(builder.diagnostics());
+    throw LoadError(rep.diagnostics, builder.error_count());
   }
-  OrgGraph graph = builder.finish();  // throws LoadError in strict mode
-  rep.diagnostics = builder.diagnostics();
+  OrgGraph graph = builder.finish();
+  rep.diagnostics = in_file_order(builder.diagnostics());
   // Rejected rows per table: distinct rows named by error diagnostics.
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& d : rep.diagnostics) {

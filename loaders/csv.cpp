@@ -107,12 +107,13 @@ struct ChunkResult {
   std::vector<std::string_view> raw;
   std::vector<std::pair<std::uint32_t, std::string>> errors;  // (record index, message)
   std::vector<std::uint32_t> error_column;  // 1-based field number of each error
+  std::vector<std::unique_ptr<char[]>> storage;  // unescaped copies of fields with ""
   std::uint32_t lines = 0;                  // newlines consumed
   bool quote_error = false;
 };
 
-// Parses records in buf[begin, end), unescaping quoted fields in place.
-void parse_chunk(char* buf, std::size_t begin, std::size_t end, const CsvLimits& limits,
+// Parses records in buf[begin, end).
+void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvLimits& limits,
                  ChunkResult& out) {
   std::size_t i = begin;
   std::uint32_t line = 0;
@@ -136,45 +137,53 @@ void parse_chunk(char* buf, std::size_t begin, std::size_t end, const CsvLimits&
     while (!record_done) {
       ++field_no;
       if (i < end && buf[i] == '"') {
-        const std::size_t quote_line_start = line;
-        (void)quote_line_start;
-        std::size_t r = i + 1, w = i;
-        bool closed = false;
+        // The field is a view of the bytes between the quotes; only a field holding doubled
+        // quotes is copied (unescaped) into chunk storage, so the buffer keeps the raw text.
+        std::size_t r = i + 1;
+        bool closed = false, doubled = false;
         while (r < end) {
           const char c = buf[r];
           if (c == '"') {
             if (r + 1 < end && buf[r + 1] == '"') {
-              buf[w++] = '"';
+              doubled = true;
               r += 2;
               continue;
             }
             closed = true;
-            ++r;
             break;
           }
           if (c == '\n') ++line;
-          buf[w++] = c;
           ++r;
         }
-        const std::size_t len = w - i;
+        std::string_view field(buf + i + 1, r - i - 1);
+        if (doubled) {
+          auto copy = std::make_unique<char[]>(field.size());
+          std::size_t w = 0;
+          for (std::size_t k = 0; k < field.size(); ++k) {
+            copy[w++] = field[k];
+            if (field[k] == '"') ++k;  // skip the second quote of a pair
+          }
+          field = std::string_view(copy.get(), w);
+          out.storage.push_back(std::move(copy));
+        }
         if (!closed) {
           out.errors.emplace_back(record_index,
                                   "found a quoted field that is never closed, expected a closing "
                                   "quote (\") before the end of the file");
           out.error_column.push_back(field_no);
           out.quote_error = true;
-          out.fields.emplace_back(buf + i, len);
+          out.fields.push_back(field);
           i = end;
           break;
         }
-        if (len > limits.max_field_bytes) {
-          out.errors.emplace_back(record_index, "field of " + std::to_string(len) +
+        if (field.size() > limits.max_field_bytes) {
+          out.errors.emplace_back(record_index, "field of " + std::to_string(field.size()) +
                                                     " bytes, expected at most " +
                                                     std::to_string(limits.max_field_bytes));
           out.error_column.push_back(field_no);
         }
-        out.fields.emplace_back(buf + i, len);
-        i = r;
+        out.fields.push_back(field);
+        i = r + 1;
         if (i < end && buf[i] != ',' && buf[i] != '\n' && buf[i] != '\r') {
           out.errors.emplace_back(record_index,
                                   std::string("found '") + buf[i] +
@@ -366,27 +375,19 @@ bool parse_csv(std::string file_name, std::string content, TextTable& out,
 
   // Records, in parallel chunks. A quote problem anywhere means parity-based chunking may have
   // split a record, so such files are re-parsed serially for exact messages.
-  auto parse_all = [&](std::size_t chunk_bytes, std::vector<ChunkResult>& chunks,
-                       std::string& work) {
-    const auto bounds = chunk_bounds(work, header_end, chunk_bytes);
-    chunks.assign(bounds.size() - 1, ChunkResult());
+  auto parse_all = [&](std::size_t chunk_bytes, std::vector<ChunkResult>& chunks) {
+    const auto bounds = chunk_bounds(buf, header_end, chunk_bytes);
+    chunks.clear();
+    chunks.resize(bounds.size() - 1);
     par::for_each_index(0, chunks.size(), 1, [&](std::size_t c) {
-      parse_chunk(work.data(), bounds[c], bounds[c + 1], limits, chunks[c]);
+      parse_chunk(buf.data(), bounds[c], bounds[c + 1], limits, chunks[c]);
     });
   };
   std::vector<ChunkResult> chunks;
-  {
-    std::string pristine;
-    const bool may_retry = buf.size() - header_end > 2 * (std::size_t{4} << 20);
-    if (may_retry) pristine.assign(buf, header_end, std::string::npos);
-    parse_all(std::size_t{4} << 20, chunks, buf);
-    const bool quote_trouble = std::any_of(chunks.begin(), chunks.end(),
-                                           [](const ChunkResult& c) { return c.quote_error; });
-    if (quote_trouble && chunks.size() > 1) {
-      std::copy(pristine.begin(), pristine.end(), buf.begin() + static_cast<std::ptrdiff_t>(header_end));
-      parse_all(buf.size() + 1, chunks, buf);
-    }
-  }
+  parse_all(std::size_t{4} << 20, chunks);
+  const bool quote_trouble = std::any_of(chunks.begin(), chunks.end(),
+                                         [](const ChunkResult& c) { return c.quote_error; });
+  if (quote_trouble && chunks.size() > 1) parse_all(buf.size() + 1, chunks);
 
   std::size_t records = 0;
   for (const auto& c : chunks) records += c.record_line.size();
@@ -442,6 +443,9 @@ bool parse_csv(std::string file_name, std::string content, TextTable& out,
       }
     }
   });
+  for (auto& c : chunks) {
+    for (auto& block : c.storage) out.storage.push_back(std::move(block));
+  }
   for (auto& diags : chunk_diags) {
     for (auto& [row, d] : diags) {
       if (out.bad_rows.empty() || out.bad_rows.back() != row) out.bad_rows.push_back(row);
