@@ -1,0 +1,377 @@
+// Loader tests: the CSV reader's edge cases, the bad-input corpus (one case per error class of
+// contracts.md section 1), lenient mode, the JSON form, and parallel parsing == serial parsing.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "engine/parallel.hpp"
+#include "loaders/city_loader.hpp"
+#include "loaders/csv.hpp"
+#include "queries/stats.hpp"
+#include "support/test_support.hpp"
+
+namespace orgraph {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::city_from_csv;
+using testing::read_text;
+using testing::tiny_city_files;
+
+TextTable parse(const std::string& text, std::vector<Diagnostic>& diags) {
+  TextTable t;
+  EXPECT_TRUE(parse_csv("t.csv", text, t, diags));
+  return t;
+}
+
+TEST(Csv, QuotesCommasNewlinesAndDoubledQuotes) {
+  std::vector<Diagnostic> diags;
+  const auto t = parse("id,name\n1,\"a, b\"\n2,\"line1\nline2\"\n3,\"say \"\"hi\"\"\"\n4,plain\n",
+                       diags);
+  EXPECT_TRUE(diags.empty());
+  ASSERT_EQ(t.rows(), 4u);
+  EXPECT_EQ(t.at(0, 1), "a, b");
+  EXPECT_EQ(t.at(1, 1), "line1\nline2");
+  EXPECT_EQ(t.at(2, 1), "say \"hi\"");
+  EXPECT_EQ(t.at(3, 1), "plain");
+  // Line numbers are those where each record starts.
+  EXPECT_EQ(t.row_origin[0], 2u);
+  EXPECT_EQ(t.row_origin[1], 3u);
+  EXPECT_EQ(t.row_origin[2], 5u);
+  EXPECT_EQ(t.row_origin[3], 6u);
+  // The raw text of a record is kept for rejects files.
+  EXPECT_EQ(t.raw[2], "3,\"say \"\"hi\"\"\"");
+}
+
+TEST(Csv, BomCrlfChineseAndTrailingEmptyLines) {
+  std::vector<Diagnostic> diags;
+  const auto t = parse("\xEF\xBB\xBFid,name\r\nA1,常州市天宁区志愿者协会\r\nA2,\r\n\r\n\n", diags);
+  EXPECT_TRUE(diags.empty());
+  ASSERT_EQ(t.header.size(), 2u);
+  EXPECT_EQ(t.header[0], "id");  // the BOM is not part of the first column name
+  ASSERT_EQ(t.rows(), 2u);
+  EXPECT_EQ(t.at(0, 1), "常州市天宁区志愿者协会");
+  EXPECT_EQ(t.at(1, 1), "");
+}
+
+TEST(Csv, TrailingEmptyFieldsFromSpreadsheetsAreAccepted) {
+  std::vector<Diagnostic> diags;
+  const auto t = parse("id,name,,\nA,x,,\nB\n", diags);
+  ASSERT_EQ(diags.size(), 1u);  // B has too few fields
+  EXPECT_NE(diags[0].message.find("found 1 fields, expected"), std::string::npos);
+  EXPECT_EQ(t.rows(), 2u);
+  EXPECT_EQ(t.header.size(), 2u);
+}
+
+TEST(Csv, NoFinalNewlineAndEmptyLastField) {
+  std::vector<Diagnostic> diags;
+  const auto t = parse("a,b\n1,", diags);
+  EXPECT_TRUE(diags.empty());
+  ASSERT_EQ(t.rows(), 1u);
+  EXPECT_EQ(t.at(0, 0), "1");
+  EXPECT_EQ(t.at(0, 1), "");
+}
+
+TEST(Csv, OnlyHeaderIsAnEmptyTable) {
+  std::vector<Diagnostic> diags;
+  const auto t = parse("id,name\n", diags);
+  EXPECT_TRUE(diags.empty());
+  EXPECT_EQ(t.rows(), 0u);
+}
+
+// A big file parsed in parallel chunks must give exactly the serial result.
+TEST(Csv, ParallelChunksEqualSerial) {
+  std::string text = "id,name,note\n";
+  for (int i = 0; i < 500000; ++i) {
+    text += std::to_string(i) + ",";
+    if (i % 7 == 0) {
+      text += "\"multi\nline, \"\"quoted\"\"\"";
+    } else {
+      text += "name" + std::to_string(i);
+    }
+    text += i % 5 == 0 ? ",\r\n" : ",x\n";
+  }
+  ASSERT_GT(text.size(), std::size_t{9} << 20);
+  std::vector<TextTable> results;
+  for (int threads : {1, 2, 8}) {
+    par::set_threads(threads);
+    std::vector<Diagnostic> diags;
+    results.push_back(parse(text, diags));
+    EXPECT_TRUE(diags.empty());
+  }
+  par::set_threads(0);
+  for (const auto& r : results) {
+    ASSERT_EQ(r.rows(), 500000u);
+    ASSERT_EQ(r.fields.size(), results[0].fields.size());
+    EXPECT_EQ(r.row_origin, results[0].row_origin);
+    for (std::size_t i = 0; i < r.fields.size(); ++i) {
+      ASSERT_EQ(r.fields[i], results[0].fields[i]) << "field " << i;
+    }
+  }
+  EXPECT_EQ(results[0].at(7, 1), "multi\nline, \"quoted\"");
+  EXPECT_EQ(results[0].row_origin[499999], 2u + 499999u + 500000u / 7 + 1);
+}
+
+// ---- the bad-input corpus -------------------------------------------------------------------
+
+struct CorpusCase {
+  std::string name;
+  std::map<std::string, std::string> files;
+  std::string location;  // expected location suffix, e.g. organizations.csv:5:3
+  std::string message;   // expected message substring
+};
+
+std::vector<CorpusCase> corpus() {
+  std::vector<CorpusCase> cases;
+  const fs::path root = fs::path(ORGRAPH_TESTS_DIR) / "corpus" / "bad";
+  for (const auto& dir : fs::directory_iterator(root)) {
+    CorpusCase c;
+    c.name = dir.path().filename().string();
+    c.files = tiny_city_files();
+    for (const auto& f : fs::directory_iterator(dir.path())) {
+      const std::string name = f.path().filename().string();
+      if (name == "expect") {
+        const std::string e = read_text(f.path());
+        const auto nl = e.find('\n');
+        c.location = e.substr(0, nl);
+        c.message = e.substr(nl + 1, e.find('\n', nl + 1) - nl - 1);
+      } else if (name.ends_with(".absent")) {
+        c.files.erase(name.substr(0, name.size() - 7));
+      } else {
+        c.files[name] = read_text(f.path());
+      }
+    }
+    cases.push_back(std::move(c));
+  }
+  std::sort(cases.begin(), cases.end(),
+            [](const CorpusCase& a, const CorpusCase& b) { return a.name < b.name; });
+  return cases;
+}
+
+TEST(BadInputCorpus, EveryCaseFailsWithItsMessageAndLocation) {
+  const auto cases = corpus();
+  ASSERT_GE(cases.size(), 25u);
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    try {
+      load_city_from_csv_text(c.files);
+      ADD_FAILURE() << c.name << ": loaded without error";
+    } catch (const LoadError& e) {
+      bool found = false;
+      std::string all;
+      for (const auto& d : e.diagnostics()) {
+        all += d.to_string() + "\n";
+        const std::string loc = d.location();
+        const bool loc_ok = c.location.empty() || loc == c.location ||
+                            loc.ends_with("/" + c.location) ||
+                            (loc.size() >= c.location.size() &&
+                             loc.compare(loc.size() - c.location.size(), c.location.size(),
+                                         c.location) == 0);
+        if (loc_ok && d.message.find(c.message) != std::string::npos) found = true;
+      }
+      EXPECT_TRUE(found) << "expected " << c.location << ": ..." << c.message << "\ngot:\n"
+                         << all;
+    }
+  }
+}
+
+TEST(BadInputCorpus, CommandLineExitsWithInvalidDataAndWritesNothing) {
+  const auto cases = corpus();
+  const std::string work = testing::temp_dir("corpus-cli");
+  for (const auto& c : cases) {
+    if (c.name != "bad_enum" && c.name != "unknown_reference" && c.name != "missing_file") {
+      continue;
+    }
+    SCOPED_TRACE(c.name);
+    const std::string dir = work + "/" + c.name;
+    for (const auto& [name, text] : c.files) testing::write_text(dir + "/" + name, text);
+    const std::string out = work + "/" + c.name + ".json";
+    const auto r = testing::run_orgraph({"stats", dir, "--out", out});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+  }
+  fs::remove_all(work);
+}
+
+TEST(Lenient, KeepsGoodRowsAndReportsEachRejectedRowWithItsReason) {
+  auto files = tiny_city_files();
+  // O5's area does not exist: O5 is dropped, and so are the rows that refer to it.
+  const std::string orgs = files["organizations.csv"];
+  files["organizations.csv"].replace(orgs.find("district,K3,EDU1,,active,5"), 26,
+                                     "district,K9,EDU1,,active,5");
+  LoadOptions options;
+  options.lenient = true;
+  LoadReport report;
+  const OrgGraph g = load_city_from_csv_text(files, options, &report);
+  EXPECT_EQ(g.orgs.size(), 11u);
+  EXPECT_EQ(g.find_org("O5"), kNone);
+  EXPECT_NE(g.find_org("O6"), kNone);
+  std::size_t rejected = 0;
+  bool cascade = false;
+  for (const auto& d : report.diagnostics) {
+    if (d.severity != Severity::error) continue;
+    ++rejected;
+    if (d.message.find("refers to org 'O5', whose row was rejected") != std::string::npos) {
+      cascade = true;
+      EXPECT_EQ(d.row, "P7,O5,staff");
+    }
+  }
+  EXPECT_EQ(rejected, 2u);  // the org row and its one affiliation
+  EXPECT_TRUE(cascade);
+  const auto& org_table = report.tables[2];
+  EXPECT_EQ(org_table.table, "organizations");
+  EXPECT_EQ(org_table.rejected, 1u);
+}
+
+TEST(Lenient, CommandLineWritesRejectsFile) {
+  const std::string work = testing::temp_dir("lenient-cli");
+  auto files = tiny_city_files();
+  files["people.csv"] += "P21,Bad Status,sometimes\n";
+  for (const auto& [name, text] : files) testing::write_text(work + "/city/" + name, text);
+  const auto strict = testing::run_orgraph({"validate", work + "/city"});
+  EXPECT_EQ(strict.exit_code, 3);
+  const auto r = testing::run_orgraph({"validate", work + "/city", "--lenient", "--rejects",
+                                       work + "/rejects.csv", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"rejected\":1"), std::string::npos) << r.out;
+  const std::string rejects = read_text(work + "/rejects.csv");
+  EXPECT_NE(rejects.find("people.csv,22,3"), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find("P21,Bad Status,sometimes"), std::string::npos) << rejects;
+  EXPECT_NE(r.err.find("dropped 1 invalid row"), std::string::npos) << r.err;
+  fs::remove_all(work);
+}
+
+// ---- JSON form ------------------------------------------------------------------------------
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// The tiny city as one JSON document (staff_count as JSON numbers).
+std::string tiny_city_json() {
+  std::string json = "{";
+  bool first_table = true;
+  for (const auto& table : table_names()) {
+    const auto files = tiny_city_files();
+    const auto it = files.find(table + ".csv");
+    if (it == files.end()) continue;
+    std::vector<Diagnostic> diags;
+    TextTable t;
+    parse_csv(it->first, it->second, t, diags);
+    json += (first_table ? "" : ",") + std::string("\"") + table + "\":[";
+    first_table = false;
+    for (std::size_t r = 0; r < t.rows(); ++r) {
+      json += r ? ",{" : "{";
+      bool first = true;
+      for (std::size_t c = 0; c < t.columns; ++c) {
+        const auto v = t.at(r, c);
+        if (v.empty()) continue;
+        json += (first ? "\"" : ",\"") + t.header[c] + "\":";
+        first = false;
+        if (t.header[c] == "staff_count") {
+          json += std::string(v);
+        } else {
+          json += "\"" + json_escape(v) + "\"";
+        }
+      }
+      json += "}";
+    }
+    json += "]";
+  }
+  return json + "}";
+}
+
+TEST(Json, SameGraphAsCsv) {
+  const OrgGraph from_csv = load_city_from_csv_text(tiny_city_files());
+  const OrgGraph from_json = load_city_from_json_text("city.json", tiny_city_json());
+  const auto a = graph_stats(from_csv), b = graph_stats(from_json);
+  EXPECT_EQ(a.orgs, b.orgs);
+  EXPECT_EQ(a.people, b.people);
+  EXPECT_EQ(a.affiliations, b.affiliations);
+  EXPECT_EQ(a.covered_orgs, b.covered_orgs);
+  EXPECT_EQ(a.unit_supervision, b.unit_supervision);
+  EXPECT_EQ(from_json.orgs[from_json.find_org("O7")].staff_count, 12);
+  EXPECT_EQ(from_json.orgs[from_json.find_org("O7")].full_members, 3u);
+}
+
+TEST(Json, BadValueIsReportedWithAPointer) {
+  std::string json = tiny_city_json();
+  json.replace(json.find("\"level\":\"street\""), 16, "\"level\":\"town\"");
+  try {
+    load_city_from_json_text("city.json", json);
+    FAIL() << "loaded";
+  } catch (const LoadError& e) {
+    ASSERT_FALSE(e.diagnostics().empty());
+    EXPECT_EQ(e.diagnostics()[0].location(), "city.json#/areas/3/level");
+    EXPECT_NE(e.diagnostics()[0].message.find("found 'town'"), std::string::npos);
+  }
+}
+
+TEST(Json, SyntaxErrorNamesLineAndColumn) {
+  try {
+    load_city_from_json_text("city.json", "{\n  \"areas\": [\n    {\"id\": \"C\",, }\n  ]\n}");
+    FAIL() << "loaded";
+  } catch (const LoadError& e) {
+    ASSERT_FALSE(e.diagnostics().empty());
+    EXPECT_EQ(e.diagnostics()[0].line, 3u);
+    EXPECT_NE(e.diagnostics()[0].message.find("invalid JSON"), std::string::npos);
+  }
+}
+
+TEST(Json, MissingTableIsAnError) {
+  try {
+    load_city_from_json_text("city.json", "{\"areas\": []}");
+    FAIL() << "loaded";
+  } catch (const LoadError& e) {
+    EXPECT_NE(e.diagnostics()[0].message.find("missing table 'units'"), std::string::npos);
+  }
+}
+
+// ---- derived facts --------------------------------------------------------------------------
+
+TEST(Builder, DerivedFactsFollowTheDefinitions) {
+  const OrgGraph g = load_city_from_csv_text(tiny_city_files());
+  const Id o1 = g.find_org("O1"), o6 = g.find_org("O6"), o10 = g.find_org("O10");
+  EXPECT_EQ(g.orgs[o1].full_members, 2u);  // P1 leader + P2 staff (P3 is not a member)
+  EXPECT_EQ(g.orgs[o6].full_members, 2u);  // P8, P10 (P9 is probationary)
+  EXPECT_EQ(g.orgs[o6].party_members, 3u);
+  EXPECT_EQ(g.area_ids[g.orgs[o1].street], "S1");
+  EXPECT_EQ(g.area_ids[g.orgs[o1].district], "D1");
+  EXPECT_TRUE(g.orgs[o10].covered);
+  EXPECT_FALSE(g.orgs[g.find_org("O11")].covered);  // deregistered
+  EXPECT_TRUE(g.orgs[g.find_org("O12")].work_covered);
+  EXPECT_FALSE(g.orgs[g.find_org("O12")].covered);
+  // Distinct people over a set: O2 (P4) + O3 (P5; P4 is only a member there).
+  std::vector<std::uint8_t> scratch(g.people.size(), 0);
+  const Id set[] = {g.find_org("O2"), g.find_org("O3")};
+  EXPECT_EQ(g.full_members_of(set, scratch), 2u);
+  const Id twice[] = {o1, o1};
+  EXPECT_EQ(g.full_members_of(twice, scratch), 2u);  // a person counts once
+}
+
+TEST(Builder, DuplicateRelationRowsAreCountedOnceWithAWarning) {
+  auto files = tiny_city_files();
+  files["affiliations.csv"] += "P1,O1,leader\n";
+  LoadReport report;
+  const OrgGraph g = load_city_from_csv_text(files, {}, &report);
+  EXPECT_EQ(g.orgs[g.find_org("O1")].full_members, 2u);
+  bool warned = false;
+  for (const auto& d : report.diagnostics) {
+    warned = warned || (d.severity == Severity::warning &&
+                        d.message.find("1 duplicate relation rows") != std::string::npos);
+  }
+  EXPECT_TRUE(warned);
+}
+
+}  // namespace
+}  // namespace orgraph
