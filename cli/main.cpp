@@ -6,6 +6,7 @@
 #include "cli/common.hpp"
 #include "engine/diagnostics.hpp"
 #include "engine/parallel.hpp"
+#include "loaders/snapshot.hpp"
 
 namespace {
 
@@ -68,6 +69,9 @@ int main(int argc, char** argv) {
   } catch (const IoError& e) {
     std::cerr << "orgraph: " << e.what() << '\n';
     return kIoError;
+  } catch (const SnapshotError& e) {
+    std::cerr << "orgraph: " << e.what() << '\n';
+    return kSnapshotRefused;
   } catch (const NotFound& e) {
     std::cerr << "orgraph: " << e.what() << '\n';
     return kNotFound;

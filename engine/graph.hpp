@@ -20,8 +20,11 @@ namespace orgraph {
 
 inline constexpr float kNoCoordinate = std::numeric_limits<float>::quiet_NaN();
 
+// The entity structs are written to snapshots byte for byte, so they have no implicit padding:
+// `reserved_` fills what would be padding, always zero, to keep snapshots deterministic.
 struct Area {
   AreaLevel level = AreaLevel::city;
+  std::uint8_t reserved_[3] = {0, 0, 0};
   Id parent = kNone;
   float lat = kNoCoordinate;
   float lon = kNoCoordinate;
@@ -30,6 +33,7 @@ struct Area {
 struct Unit {
   UnitLine line = UnitLine::organization;
   AreaLevel level = AreaLevel::city;
+  std::uint8_t reserved_[2] = {0, 0};
   Id area = kNone;
   Id industry = kNone;  // index into OrgGraph::industry_names, kNone when not given
 };
@@ -52,7 +56,10 @@ struct Org {
   std::uint32_t party_members = 0;  // distinct full or probationary members on staff or leading
   bool covered = false;             // active and named in branch_coverage
   bool work_covered = false;        // covered, or has an instructor
+  std::uint8_t reserved_[2] = {0, 0};
 };
+static_assert(sizeof(Area) == 16 && sizeof(Unit) == 12 && sizeof(Org) == 48,
+              "entity structs must stay free of implicit padding (snapshots copy their bytes)");
 
 struct Person {
   PartyStatus party_status = PartyStatus::none;

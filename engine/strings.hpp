@@ -58,11 +58,17 @@ class Interner {
                   std::span<Id> out) const;
   std::size_t bytes() const { return slots_.size() * sizeof(Slot); }
 
- private:
   struct Slot {
     std::uint32_t tag = 0;    // high 32 bits of the hash
     std::uint32_t index = 0;  // entry index + 1; 0 = empty
   };
+  // Raw table, for the snapshot writer and reader.
+  std::vector<Slot>& slots() { return slots_; }
+  const std::vector<Slot>& slots() const { return slots_; }
+  std::uint64_t& mask() { return mask_; }
+  std::uint64_t mask() const { return mask_; }
+
+ private:
   std::vector<Slot> slots_;
   std::uint64_t mask_ = 0;
 };

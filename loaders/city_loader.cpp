@@ -12,6 +12,7 @@
 #include <set>
 
 #include "loaders/csv.hpp"
+#include "loaders/snapshot.hpp"
 
 namespace orgraph {
 
@@ -645,6 +646,20 @@ OrgGraph load_city(const std::string& path, const LoadOptions& options, LoadRepo
       return csv_from_text(file, read_file(file), diags);
     };
     return load_tables(path, "csv", provider, options, report);
+  }
+  if (is_snapshot_file(path)) {
+    const auto t0 = std::chrono::steady_clock::now();
+    OrgGraph g = read_snapshot(path);
+    if (report != nullptr) {
+      *report = LoadReport();
+      report->source = path;
+      report->format = "snapshot";
+      struct stat st {};
+      if (::stat(path.c_str(), &st) == 0) report->bytes = static_cast<std::uint64_t>(st.st_size);
+      report->seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    return g;
   }
   std::string text = read_file(path);
   return load_json(path, std::move(text), options, report);

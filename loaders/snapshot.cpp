@@ -1,0 +1,207 @@
+#include "loaders/snapshot.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "engine/diagnostics.hpp"
+
+namespace orgraph {
+namespace {
+
+constexpr char kMagic[8] = {'O', 'R', 'G', 'R', 'S', 'N', 'A', 'P'};
+constexpr char kEndMagic[8] = {'O', 'R', 'G', 'R', 'E', 'N', 'D', '\0'};
+
+// Every array of the graph, in snapshot order. The same list drives writing and reading.
+template <class Graph, class F>
+void visit_arrays(Graph& g, F&& f) {
+  f(g.areas);
+  f(g.units);
+  f(g.orgs);
+  f(g.people);
+  f(g.branches);
+  for (auto* c : {&g.area_ids, &g.area_names, &g.unit_ids, &g.unit_names, &g.org_ids,
+                  &g.org_names, &g.person_ids, &g.person_names, &g.branch_ids, &g.branch_names,
+                  &g.industry_names}) {
+    f(c->chars());
+    f(c->offsets());
+  }
+  auto csr = [&](auto& c) {
+    f(c.offsets);
+    f(c.targets);
+  };
+  csr(g.area_children);
+  csr(g.area_orgs);
+  csr(g.area_units);
+  csr(g.org_people);
+  f(g.org_people.payload);
+  csr(g.person_orgs);
+  f(g.person_orgs.payload);
+  csr(g.branch_orgs);
+  csr(g.org_branches);
+  csr(g.branch_people);
+  csr(g.person_branches);
+  csr(g.unit_sub_units);
+  csr(g.unit_superiors);
+  csr(g.unit_sub_branches);
+  csr(g.branch_superiors);
+  csr(g.org_instructor_units);
+  csr(g.unit_instructed_orgs);
+  csr(g.unit_competent_orgs);
+  f(g.instructor_unit);
+  f(g.instructor_org);
+  f(g.instructor_person);
+  for (auto* i : {&g.area_index, &g.unit_index, &g.org_index, &g.person_index, &g.branch_index,
+                  &g.industry_index}) {
+    f(i->slots());
+  }
+}
+
+// FNV-style 64-bit mixing over 8-byte words: detects damage, not tampering.
+struct Checksum {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  void add(const void* data, std::size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    while (n >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      h = (h ^ w) * 0x100000001b3ull;
+      h ^= h >> 31;
+      p += 8;
+      n -= 8;
+    }
+    while (n > 0) {
+      h = (h ^ *p++) * 0x100000001b3ull;
+      --n;
+    }
+  }
+};
+
+struct File {
+  std::FILE* f = nullptr;
+  ~File() {
+    if (f != nullptr) std::fclose(f);
+  }
+};
+
+}  // namespace
+
+bool is_snapshot_file(const std::string& path) {
+  File file;
+  file.f = std::fopen(path.c_str(), "rb");
+  if (file.f == nullptr) return false;
+  char magic[8];
+  return std::fread(magic, 1, 8, file.f) == 8 && std::memcmp(magic, kMagic, 8) == 0;
+}
+
+void write_snapshot(const OrgGraph& graph, const std::string& path) {
+  const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  File file;
+  file.f = std::fopen(temp.c_str(), "wb");
+  if (file.f == nullptr) throw IoError(path + ": cannot write: " + std::strerror(errno));
+  std::setvbuf(file.f, nullptr, _IOFBF, 1 << 20);
+  bool ok = true;
+  Checksum sum;
+  auto put = [&](const void* data, std::size_t n, bool checked = true) {
+    if (checked) sum.add(data, n);
+    ok = ok && (n == 0 || std::fwrite(data, 1, n, file.f) == n);
+  };
+  put(kMagic, 8);
+  const std::uint32_t format = kSnapshotFormat;
+  put(&format, 4);
+  const std::string version = ORGRAPH_VERSION;
+  const auto vlen = static_cast<std::uint32_t>(version.size());
+  put(&vlen, 4);
+  put(version.data(), version.size());
+  visit_arrays(graph, [&](const auto& v) {
+    const std::uint64_t n = v.size();
+    put(&n, 8);
+    put(v.data(), n * sizeof(v[0]));
+  });
+  const std::uint64_t mask_values[] = {graph.area_index.mask(), graph.unit_index.mask(),
+                                       graph.org_index.mask(),  graph.person_index.mask(),
+                                       graph.branch_index.mask(), graph.industry_index.mask()};
+  put(mask_values, sizeof mask_values);
+  put(&sum.h, 8, false);
+  put(kEndMagic, 8, false);
+  ok = ok && std::fflush(file.f) == 0 && ::fsync(fileno(file.f)) == 0;
+  ok = std::fclose(file.f) == 0 && ok;
+  file.f = nullptr;
+  if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::remove(temp.c_str());
+    throw IoError(path + ": cannot write: " + std::strerror(errno));
+  }
+}
+
+OrgGraph read_snapshot(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw IoError(path + ": cannot open: " + std::strerror(errno));
+  const auto file_size = static_cast<std::uint64_t>(st.st_size);
+  File file;
+  file.f = std::fopen(path.c_str(), "rb");
+  if (file.f == nullptr) throw IoError(path + ": cannot open: " + std::strerror(errno));
+  std::setvbuf(file.f, nullptr, _IOFBF, 1 << 20);
+  Checksum sum;
+  std::uint64_t offset = 0;
+  auto damaged = [&](const std::string& why) {
+    return SnapshotError(path + ": snapshot is damaged (" + why + " at byte " +
+                         std::to_string(offset) +
+                         "); rebuild it with `orgraph build DATA --out " + path + "`");
+  };
+  auto get = [&](void* data, std::size_t n, bool checked = true) {
+    if (n > file_size - std::min(offset, file_size)) throw damaged("truncated");
+    if (n > 0 && std::fread(data, 1, n, file.f) != n) throw damaged("read failed");
+    if (checked) sum.add(data, n);
+    offset += n;
+  };
+  char magic[8];
+  get(magic, 8);
+  if (std::memcmp(magic, kMagic, 8) != 0) {
+    throw SnapshotError(path + ": not an orgraph snapshot (wrong magic bytes)");
+  }
+  std::uint32_t format = 0, vlen = 0;
+  get(&format, 4);
+  get(&vlen, 4);
+  if (vlen > 64) throw damaged("bad version length");
+  std::string version(vlen, '\0');
+  get(version.data(), vlen);
+  if (format != kSnapshotFormat || version != ORGRAPH_VERSION) {
+    throw SnapshotError(path + ": snapshot written by orgraph " + version + " (format " +
+                        std::to_string(format) + "); this is orgraph " + ORGRAPH_VERSION +
+                        " (format " + std::to_string(kSnapshotFormat) +
+                        "): rebuild it with `orgraph build`");
+  }
+  OrgGraph g;
+  visit_arrays(g, [&](auto& v) {
+    std::uint64_t n = 0;
+    get(&n, 8);
+    using T = typename std::remove_reference_t<decltype(v)>::value_type;
+    if (n > (file_size - offset) / sizeof(T)) throw damaged("array larger than the file");
+    v.resize(n);
+    get(v.data(), n * sizeof(T));
+  });
+  std::uint64_t masks[6];
+  get(masks, sizeof masks);
+  Interner* indexes[] = {&g.area_index,   &g.unit_index,   &g.org_index,
+                         &g.person_index, &g.branch_index, &g.industry_index};
+  for (int i = 0; i < 6; ++i) {
+    if (masks[i] + 1 != indexes[i]->slots().size() && !indexes[i]->slots().empty()) {
+      throw damaged("bad index table");
+    }
+    indexes[i]->mask() = masks[i];
+  }
+  const std::uint64_t computed = sum.h;
+  std::uint64_t stored = 0;
+  get(&stored, 8, false);
+  char end[8];
+  get(end, 8, false);
+  if (stored != computed || std::memcmp(end, kEndMagic, 8) != 0) throw damaged("checksum mismatch");
+  if (offset != file_size) throw damaged("trailing bytes");
+  return g;
+}
+
+}  // namespace orgraph
