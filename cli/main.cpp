@@ -1,6 +1,10 @@
 // orgraph: the command line. Each cli/cmd_*.cpp registers one subcommand; this file parses the
 // global options, runs the chosen command and turns exceptions into documented exit codes.
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "cli/common.hpp"
@@ -14,9 +18,31 @@ constexpr const char* kExitCodes =
     "Exit codes: 0 ok, 1 internal error, 2 usage error, 3 invalid input data, 4 file not "
     "readable/writable, 5 snapshot refused, 6 id not found.";
 
+// Loading a nation touches gigabytes of fresh memory, and in our VM every 4 KiB page fault is
+// expensive: glibc's tunable glibc.malloc.hugetlb=1 makes malloc ask for transparent huge pages,
+// which cut CSV parsing time by about 2x (docs/benchmarks.md). Tunables are read only at
+// start-up, so the process re-executes itself once with the tunable set. ORGRAPH_NO_HUGEPAGES=1
+// turns this off.
+void reexec_with_huge_pages(char** argv) {
+  if (std::getenv("ORGRAPH_NO_HUGEPAGES") != nullptr) return;
+  const char* current = std::getenv("GLIBC_TUNABLES");
+  if (current != nullptr && std::strstr(current, "glibc.malloc.hugetlb") != nullptr) return;
+  std::string tunables = current != nullptr && *current != '\0' ? std::string(current) + ":" : "";
+  tunables += "glibc.malloc.hugetlb=1";
+  if (::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) return;
+  ::execv("/proc/self/exe", argv);
+  // exec failed: carry on without huge pages, with the environment as it was.
+  if (current != nullptr) {
+    ::setenv("GLIBC_TUNABLES", tunables.substr(0, tunables.rfind(':')).c_str(), 1);
+  } else {
+    ::unsetenv("GLIBC_TUNABLES");
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  reexec_with_huge_pages(argv);
   using namespace orgraph;
   using namespace orgraph::cli;
   CLI::App app{"orgraph: party-building coverage analytics over organizational networks"};
