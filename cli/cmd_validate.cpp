@@ -11,7 +11,7 @@ void write_rejects(const std::string& path, const LoadReport& report) {
   Output out(path);
   out.write("file,line,column,pointer,reason,row\n");
   for (const auto& d : report.diagnostics) {
-    if (d.severity != Severity::error) continue;
+    if (d.severity != DiagnosticSeverity::error) continue;
     out.write(csv_field(d.file) + "," + (d.line ? std::to_string(d.line) : "") + "," +
               (d.column ? std::to_string(d.column) : "") + "," + csv_field(d.pointer) + "," +
               csv_field(d.message) + "," + csv_field(d.row) + "\n");
@@ -34,7 +34,7 @@ int run_validate(const ValidateArgs& a, const Globals& g) {
   const OrgGraph graph = load_data(a.data, g, options, &report);
   std::size_t rejected = 0, warnings = 0;
   for (const auto& t : report.tables) rejected += t.rejected;
-  for (const auto& d : report.diagnostics) warnings += d.severity == Severity::warning ? 1 : 0;
+  for (const auto& d : report.diagnostics) warnings += d.severity == DiagnosticSeverity::warning ? 1 : 0;
   if (a.lenient) write_rejects(a.rejects, report);
 
   const Format format = output_format(g);
@@ -50,7 +50,7 @@ int run_validate(const ValidateArgs& a, const Globals& g) {
     }
     j.end_array().key("rejected").num(rejected).key("warnings").begin_array();
     for (const auto& d : report.diagnostics) {
-      if (d.severity == Severity::warning) j.str(d.to_string());
+      if (d.severity == DiagnosticSeverity::warning) j.str(d.to_string());
     }
     j.end_array();
     if (a.lenient) j.key("rejects_file").str(a.rejects);

@@ -40,7 +40,7 @@ OrgGraph load_data(const std::string& path, const Globals& g, const LoadOptions&
   if (!g.quiet) {
     std::size_t shown = 0;
     for (const auto& d : rep.diagnostics) {
-      if (d.severity != Severity::warning) continue;
+      if (d.severity != DiagnosticSeverity::warning) continue;
       if (++shown > 20) break;
       std::cerr << d.to_string() << '\n';
     }

@@ -52,7 +52,7 @@ struct GraphBuilder::State {
   std::size_t duplicates_merged = 0;
 
   void report(Diagnostic d) {
-    if (d.severity == Severity::error) ++errors;
+    if (d.severity == DiagnosticSeverity::error) ++errors;
     if (options.lenient || diagnostics.size() < options.max_errors) {
       diagnostics.push_back(std::move(d));
     }
@@ -583,7 +583,7 @@ OrgGraph GraphBuilder::finish() {
   g.unit_instructed_orgs = transpose(g.org_instructor_units, n_units);
   if (merged > 0) {
     Diagnostic d;
-    d.severity = Severity::warning;
+    d.severity = DiagnosticSeverity::warning;
     d.file = "(relations)";
     d.message = std::to_string(merged) +
                 " duplicate relation rows (the same pair listed twice) were counted once";

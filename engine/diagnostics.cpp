@@ -13,7 +13,7 @@ std::string Diagnostic::location() const {
 }
 
 std::string Diagnostic::to_string() const {
-  return location() + (severity == Severity::error ? ": error: " : ": warning: ") + message;
+  return location() + (severity == DiagnosticSeverity::error ? ": error: " : ": warning: ") + message;
 }
 
 std::uint32_t TableSource::column_of(std::string_view name) const {
@@ -24,7 +24,7 @@ std::uint32_t TableSource::column_of(std::string_view name) const {
 }
 
 Diagnostic TableSource::at(std::uint32_t row, std::string_view name, std::string message,
-                           Severity severity) const {
+                           DiagnosticSeverity severity) const {
   Diagnostic d;
   d.severity = severity;
   d.file = file;

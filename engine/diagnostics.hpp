@@ -10,10 +10,10 @@
 
 namespace orgraph {
 
-enum class Severity : std::uint8_t { error, warning };
+enum class DiagnosticSeverity : std::uint8_t { error, warning };
 
 struct Diagnostic {
-  Severity severity = Severity::error;
+  DiagnosticSeverity severity = DiagnosticSeverity::error;
   std::string file;         // the file as named to the loader
   std::uint32_t line = 0;   // 1-based physical line (CSV); 0 when not applicable
   std::uint32_t column = 0; // 1-based field number (CSV); 0 when not applicable
@@ -38,7 +38,7 @@ struct TableSource {
   std::uint32_t column_of(std::string_view name) const;
   // A diagnostic for `row` (CSV: line; JSON: array index) and column `name` (may be empty).
   Diagnostic at(std::uint32_t row, std::string_view name, std::string message,
-                Severity severity = Severity::error) const;
+                DiagnosticSeverity severity = DiagnosticSeverity::error) const;
 };
 
 // Thrown when input is invalid and the load is strict. Holds every error found (up to the limit).

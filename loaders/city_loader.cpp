@@ -437,7 +437,7 @@ OrgGraph load_tables(const std::string& source, const std::string& format,
   // Rejected rows per table: distinct rows named by error diagnostics.
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& d : rep.diagnostics) {
-    if (d.severity != Severity::error) continue;
+    if (d.severity != DiagnosticSeverity::error) continue;
     const std::string where = d.pointer.empty() ? std::to_string(d.line) : d.pointer.substr(0, d.pointer.rfind('/'));
     if (!seen.insert({d.file, where}).second) continue;
     for (auto& t : rep.tables) {

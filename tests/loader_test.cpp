@@ -210,7 +210,7 @@ TEST(Lenient, KeepsGoodRowsAndReportsEachRejectedRowWithItsReason) {
   std::size_t rejected = 0;
   bool cascade = false;
   for (const auto& d : report.diagnostics) {
-    if (d.severity != Severity::error) continue;
+    if (d.severity != DiagnosticSeverity::error) continue;
     ++rejected;
     if (d.message.find("refers to org 'O5', whose row was rejected") != std::string::npos) {
       cascade = true;
@@ -367,7 +367,7 @@ TEST(Builder, DuplicateRelationRowsAreCountedOnceWithAWarning) {
   EXPECT_EQ(g.orgs[g.find_org("O1")].full_members, 2u);
   bool warned = false;
   for (const auto& d : report.diagnostics) {
-    warned = warned || (d.severity == Severity::warning &&
+    warned = warned || (d.severity == DiagnosticSeverity::warning &&
                         d.message.find("1 duplicate relation rows") != std::string::npos);
   }
   EXPECT_TRUE(warned);
