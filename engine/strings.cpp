@@ -1,5 +1,6 @@
 #include "engine/strings.hpp"
 
+#include <cstdio>
 #include <cstring>
 
 #include "engine/parallel.hpp"
@@ -29,6 +30,20 @@ std::uint64_t hash_string(std::string_view s) {
   h *= 0xBF58476D1CE4E5B9ull;
   h ^= h >> 32;
   return h;
+}
+
+std::string content_checksum(std::string_view bytes) {
+  constexpr std::size_t kBlock = 1 << 20;
+  const std::size_t blocks = par::block_count(bytes.size(), kBlock);
+  std::vector<std::uint64_t> hashes(blocks);
+  par::for_each_index(0, blocks, 1, [&](std::size_t b) {
+    hashes[b] = hash_string(bytes.substr(b * kBlock, kBlock));
+  });
+  std::uint64_t h = 0x6A09E667F3BCC908ull ^ bytes.size();
+  for (std::uint64_t x : hashes) h = (h ^ x) * 0x9E3779B97F4A7C15ull + (h >> 31);
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
+  return out;
 }
 
 namespace {

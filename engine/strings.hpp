@@ -45,6 +45,10 @@ class StringColumn {
 
 std::uint64_t hash_string(std::string_view s);
 
+// A 64-bit checksum of a whole file's bytes (hashed in 1 MiB blocks in parallel, combined in
+// order, so the value does not depend on the thread count), as 16 hex digits.
+std::string content_checksum(std::string_view bytes);
+
 // Maps the strings of a StringColumn to their index. Does not own the strings.
 class Interner {
  public:

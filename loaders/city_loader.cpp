@@ -417,11 +417,13 @@ OrgGraph load_tables(const std::string& source, const std::string& format,
         builder.report(std::move(d));
         fatal = true;
       }
-      rep.tables.push_back({table, 0, 0});
+      rep.tables.push_back({table, 0, 0, "", 0, ""});
       continue;
     }
     rep.bytes += text->buffer.size();
-    rep.tables.push_back({table, text->rows(), 0});
+    rep.tables.push_back({table, text->rows(), 0, text->json ? std::string() : text->file,
+                          text->buffer.size(),
+                          text->json ? std::string() : content_checksum(text->buffer)});
     // After a fatal problem the remaining files are still parsed (their structural errors are
     // listed too), but nothing more is built.
     if (fatal) continue;
@@ -624,8 +626,12 @@ OrgGraph load_json(const std::string& name, std::string text, const LoadOptions&
     if (it == handler.tables.end()) return std::nullopt;
     return std::move(it->second);
   };
+  const std::string checksum = content_checksum(text);
   OrgGraph g = load_tables(name, "json", provider, options, report);
-  if (report != nullptr) report->bytes = text.size();
+  if (report != nullptr) {
+    report->bytes = text.size();
+    report->checksum = checksum;
+  }
   return g;
 }
 

@@ -23,6 +23,9 @@ struct TableCount {
   std::string table;
   std::size_t rows = 0;      // data rows read
   std::size_t rejected = 0;  // rows dropped (lenient mode)
+  std::string file;          // the file read ("" when absent or not a CSV folder)
+  std::uint64_t bytes = 0;
+  std::string checksum;      // content_checksum of the file's bytes
 };
 
 struct LoadReport {
@@ -33,6 +36,7 @@ struct LoadReport {
   std::size_t errors = 0;              // errors seen (lenient: rows rejected)
   std::uint64_t bytes = 0;             // input bytes read
   double seconds = 0;                  // wall time of the load
+  std::string checksum;                // JSON and snapshot sources: of the whole file
 };
 
 // The table names, in load order, and their file names.
