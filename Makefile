@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc)
 ORGRAPH = $(BUILD_DIR)/orgraph
 DEMO_OUT ?= build/demo-report
 
-.PHONY: all setup configure release debug demo test bench sanitize tsan serial clean format
+.PHONY: all setup configure release debug demo test bench fuzz sanitize tsan serial clean format
 
 all: release
 
@@ -32,6 +32,9 @@ test: release
 
 bench: release
 	@bash scripts/bench.sh $(BUILD_DIR)
+
+fuzz: setup
+	@bash scripts/fuzz.sh
 
 sanitize:
 	@$(MAKE) --no-print-directory test BUILD_DIR=build/asan CMAKE_FLAGS="-DCMAKE_BUILD_TYPE=RelWithDebInfo -DORGRAPH_SANITIZE=ON -DORGRAPH_BUILD_BENCH=OFF"
