@@ -1009,7 +1009,7 @@ void Generator::build_orgs() {
           break;
         case OrgKind::social_group:
           r.staff = static_cast<std::uint16_t>(d.pareto(2.0, 1.6, 300));
-          r.members = static_cast<std::uint16_t>(d.pareto(2.0, 1.6, 300));
+          r.members = static_cast<std::uint16_t>(d.pareto(2.5, 1.6, 300));
           break;
         case OrgKind::foundation:
           r.staff = static_cast<std::uint16_t>(d.pareto(2.0, 2.0, 60));
@@ -1017,7 +1017,7 @@ void Generator::build_orgs() {
           break;
         case OrgKind::community_group:
           r.staff = static_cast<std::uint16_t>(d.pareto(1.5, 2.0, 40));
-          r.members = static_cast<std::uint16_t>(d.pareto(2.0, 1.8, 100));
+          r.members = static_cast<std::uint16_t>(d.pareto(3.0, 1.8, 100));
           break;
       }
       const double ua = d.uniform();
