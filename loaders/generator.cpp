@@ -519,6 +519,8 @@ enum class UnitType : std::uint8_t {
   community
 };
 
+std::string_view level_name(UnitType t);
+
 struct UnitRec {
   UnitType type;
   std::uint8_t industry = 0;
@@ -1133,7 +1135,20 @@ void Generator::finish_branch(std::uint32_t d, BranchRec& b, bool designated,
       ++out.planted[p_orphan];
       break;
     case 1:
-      b.sup[1] = b.sup[0] == unit_ca_district_[d] ? unit_street_[b.street] : unit_ca_district_[d];
+      // A second superior that is not itself a level or territory defect: the organization
+      // department at the normal superior's level, or the district civil-affairs committee.
+      switch (level_name(units_[b.sup[0]].type)[0]) {
+        case 'c':
+          b.sup[1] = unit_org_city_[city];
+          break;
+        case 'd':
+          b.sup[1] = unit_org_district_[d];
+          break;
+        default:
+          b.sup[1] = unit_ca_district_[d];
+          break;
+      }
+      if (b.sup[1] == b.sup[0]) b.sup[1] = unit_ca_district_[d];
       done[p_multiple] = true;
       ++out.planted[p_multiple];
       break;

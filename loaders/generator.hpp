@@ -8,30 +8,37 @@
 //              320411, Wujin 320412, Jintan 320413, Liyang 320481), their 62 streets and towns
 //              (29 sub-districts, 33 towns) with real names, ~1,000 synthetic communities and
 //              villages; 8,700 organizations = 700 city-registered + 5,000 district-registered
-//              + 3,000 community groups; ~80k people.
+//              + 3,000 community groups; ~95k people.
 //   province   13 cities of Jiangsu (real names and codes; Changzhou is the real one above, the
 //              others have synthetic districts), 300,000 organizations.
-//   nation     31 provinces, ~330 cities, ~570k communities, 3,000,000 organizations, ~30M people.
+//   nation     31 provinces, ~320 cities, ~560k communities, 3,000,000 organizations, ~29M people.
 //   --orgs N   keeps every proportion; for province/nation the number of cities is scaled with
 //              N (never above the preset's), Changzhou's geography is fixed.
 //
-// Calibration (targets checked by tests/generator_test.cpp on changzhou)
+// Calibration (targets checked by tests/generator_test.cpp on changzhou; seed 7 measured)
 //   kinds of registered orgs: social_service 57%, social_group 42%, foundation ~1% (foundations
-//   only among city-registered orgs); industries from a 13-entry list with a mix per kind;
-//   staff counts Pareto-distributed (median ~3, heavy tail up to 3,000); party status per person:
-//   leaders 20% full, staff 4.5% full (6.5% in orgs of 100+ staff), ~0.8% probationary, so
-//   party members are ~7% of staff and >90% of orgs have fewer than 3 full members;
-//   ~30% of registered orgs are covered (own branch for 80% of orgs with >= 3 full members,
-//   branch/general branch/committee by party members <=50/<100/>=100; joint branches of 2-5 small
-//   orgs per street and registration level, or per industry in a district; rare temporary
-//   branches); instructors for 70% of uncovered registered orgs and 60% of uncovered community
-//   groups (8% of covered ones), 70% of them with a named instructor person; competent units
-//   (industry-line) for 30-50% of registered orgs whose industry has a line; 30-40% of orgs
-//   share people with another org of their street (roles member 60%, staff 30%, leader 10%).
-//   Party relations: full members needed to give a branch its 3 full members always relate
-//   there; other members of covered orgs: 5% pocket, 5% floating; members of uncovered orgs:
-//   60% pocket, 40% floating (relation in another branch of the city, half of them in the
-//   district's "magnet" branch when the district has one).
+//   only among city-registered orgs); industries from a 13-entry list with a mix per kind.
+//   Staff (staff_count = staff + leader affiliations) Pareto-distributed per kind, median ~3,
+//   heavy tail up to 3,000; associations and community groups also list members (role member).
+//   Party status per person: each org has a party-affinity class (60% low x0.35, 30% average,
+//   10% high x4); leaders are full members with 18% x affinity (at most 70%), staff 5% (4% in
+//   orgs of 100+ staff), ~0.8% probationary. Result: party members ~7.5% of staff, ~98% of orgs
+//   with fewer than 3 full members.
+//   Coverage: an own branch for 80% (community groups 50%) of orgs with >= 3 full members
+//   (branch / general branch / committee for <= 50 / 51-99 / >= 100 party members); joint
+//   branches per street and registration level (or, for 30% of district-registered orgs whose
+//   industry has a district line, per industry in the district): orgs with 1-2 full members are
+//   taken until the group has 3, then orgs with none fill it to 3-5 orgs; pool entry 20/85/90%
+//   (community groups 10/40/55%) for 0/1/2 full members; ~1 temporary branch per 2 districts.
+//   Result: ~28% of registered orgs and ~9% of community groups covered.
+//   Work coverage: instructors for 70% of uncovered registered orgs, 60% of uncovered community
+//   groups, 8% of covered orgs; 70% name a person. Competent units (industry line) for 30-50% of
+//   registered orgs whose industry has a line. ~30% of orgs share people with another org of the
+//   same street (roles member 60%, staff 30%, leader 10%): ~5% of people have 2+ affiliations.
+//   Party relations: the full members a branch needs for its 3 always relate there; other
+//   members of covered orgs: 5% pocket, 5% floating; members of uncovered orgs: 60% pocket, 40%
+//   floating (relation in another branch of the city: 25% in the city's magnet branch, 40% in
+//   the district's magnet branch if it has one, else any branch of the city).
 //
 // Planted defects (rates per eligible entity; "designated" = forced once per city so that
 // every city has at least one)
@@ -48,8 +55,8 @@
 //                         a neighbouring street                                  + designated
 //   undersized_branch     3% of orgs with exactly 2 full members get an own branch; 10% of the
 //                         leftover small groups of a pool are kept as a joint branch + designated
-//   oversized_branch      the magnet branch of a district (the city's first district, and 5% of
-//                         the others) collects half of the district's floating members
+//   oversized_branch      the magnet branch of the city's first district (and of 5% of the other
+//                         districts) collects a share of the floating members (see above)
 //   joint_branch_too_wide 2% of joint branches are filled up to 6-8 orgs          + designated
 //   inactive_coverage     deregistered orgs keep their own branch at 10% of the normal chance
 //                         and enter joint-branch pools at 15% of the normal chance
