@@ -19,16 +19,18 @@ constexpr const char* kExitCodes =
     "readable/writable, 5 snapshot refused, 6 id not found.";
 
 // Loading a nation touches gigabytes of fresh memory, and in our VM every 4 KiB page fault is
-// expensive: glibc's tunable glibc.malloc.hugetlb=1 makes malloc ask for transparent huge pages,
-// which cut CSV parsing time by about 2x (docs/benchmarks.md). Tunables are read only at
-// start-up, so the process re-executes itself once with the tunable set. ORGRAPH_NO_HUGEPAGES=1
-// turns this off.
+// expensive: glibc's tunable glibc.malloc.hugetlb=1 makes malloc ask for transparent huge pages
+// (CSV parsing about 2x faster, docs/benchmarks.md), and mmap_max=0 with a high trim threshold
+// keeps freed blocks in the heap for the next table instead of returning them to the kernel,
+// which would zero them again. Tunables are read only at start-up, so the process re-executes
+// itself once with them set. ORGRAPH_NO_HUGEPAGES=1 turns this off.
 void reexec_with_huge_pages(char** argv) {
   if (std::getenv("ORGRAPH_NO_HUGEPAGES") != nullptr) return;
   const char* current = std::getenv("GLIBC_TUNABLES");
   if (current != nullptr && std::strstr(current, "glibc.malloc.hugetlb") != nullptr) return;
   std::string tunables = current != nullptr && *current != '\0' ? std::string(current) + ":" : "";
-  tunables += "glibc.malloc.hugetlb=1";
+  tunables +=
+      "glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736";
   if (::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) return;
   ::execv("/proc/self/exe", argv);
   // exec failed: carry on without huge pages, with the environment as it was.

@@ -62,7 +62,7 @@ struct GraphBuilder::State {
   bool row_error(const TableSource& src, const RowOrigin& origin, std::string_view column,
                  std::string message) {
     Diagnostic d = src.at(origin.row, column, std::move(message));
-    d.row = std::string(origin.raw);
+    if (src.raw_text) d.row = src.raw_text(origin.index);
     report(std::move(d));
     return options.lenient;
   }

@@ -21,10 +21,11 @@
 
 namespace orgraph {
 
-// Where a row came from: CSV line (1-based) or JSON array index, and its raw text if known.
+// Where a row came from: CSV line (1-based) or JSON array index, and its position in the
+// source table (for TableSource::raw_text, which gives the row's text for rejects files).
 struct RowOrigin {
   std::uint32_t row = 0;
-  std::string_view raw;
+  std::uint32_t index = 0;
 };
 
 struct AreaRow {

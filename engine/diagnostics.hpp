@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -33,6 +34,8 @@ struct TableSource {
   std::string file;                // e.g. "city/organizations.csv"
   bool json = false;               // rows are JSON array elements (row = index)
   std::vector<std::string> header; // column names in file order (CSV)
+  // The text of the row at a position in the source table, when the source keeps it.
+  std::function<std::string(std::uint32_t index)> raw_text;
 
   // 1-based position of the column in the header, 0 when absent.
   std::uint32_t column_of(std::string_view name) const;

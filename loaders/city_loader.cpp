@@ -38,6 +38,9 @@ class Converter {
     source_.file = text.file;
     source_.json = text.json;
     source_.header = text.header;
+    if (!text.json) {
+      source_.raw_text = [&text](std::uint32_t index) { return std::string(text.raw(index)); };
+    }
     bad_.assign(text.rows(), 0);
     for (auto r : text.bad_rows) bad_[r] = 1;
   }
@@ -84,15 +87,15 @@ class Converter {
   std::size_t rows() const { return text_.rows(); }
   bool row_ok(std::size_t r) const { return bad_[r] == 0; }
   RowOrigin origin(std::size_t r) const {
-    return {text_.row_origin[r], text_.raw.empty() ? std::string_view{} : text_.raw[r]};
+    return {text_.origin(r), static_cast<std::uint32_t>(r)};
   }
   std::string_view get(std::size_t r, int col) const {
     return col < 0 ? std::string_view{} : text_.at(r, static_cast<std::size_t>(col));
   }
 
   void error(std::size_t r, std::string_view column, std::string message) {
-    Diagnostic d = source_.at(text_.row_origin[r], column, std::move(message));
-    if (!text_.raw.empty()) d.row = std::string(text_.raw[r]);
+    Diagnostic d = source_.at(text_.origin(r), column, std::move(message));
+    if (!text_.json) d.row = std::string(text_.raw(r));
     builder_.report(std::move(d));
     bad_[r] = 1;
   }
@@ -497,6 +500,8 @@ class JsonTablesHandler
         current_ = &tables[key_];
         current_->file = file_;
         current_->json = true;
+        current_->chunks.assign(1, TextChunk());
+        current_->first_row = {0, 0};
         index_ = 0;
       } else {
         skip_ = true;
@@ -558,6 +563,7 @@ class JsonTablesHandler
   }
   void finish_row() {
     TextTable& t = *current_;
+    TextChunk& ch = t.chunks.front();
     for (auto& [col, value] : row_) {
       bool found = false;
       for (const auto& h : t.header) found = found || h == col;
@@ -566,24 +572,28 @@ class JsonTablesHandler
         // Widen earlier rows.
         const std::size_t old_cols = t.columns;
         t.columns = t.header.size();
-        std::vector<std::string_view> widened(t.rows() * t.columns);
-        for (std::size_t r = 0; r < t.rows(); ++r) {
-          for (std::size_t c = 0; c < old_cols; ++c) widened[r * t.columns + c] = t.fields[r * old_cols + c];
+        const std::size_t n = ch.line.size();
+        std::vector<std::string_view> widened(n * t.columns);
+        for (std::size_t r = 0; r < n; ++r) {
+          for (std::size_t c = 0; c < old_cols; ++c) {
+            widened[r * t.columns + c] = ch.fields[r * old_cols + c];
+          }
         }
-        t.fields = std::move(widened);
+        ch.fields = std::move(widened);
       }
     }
-    const std::size_t base = t.fields.size();
-    t.fields.resize(base + t.columns);
+    const std::size_t base = ch.fields.size();
+    ch.fields.resize(base + t.columns);
     for (auto& [col, value] : row_) {
       std::size_t c = 0;
       while (t.header[c] != col) ++c;
       auto block = std::make_unique<char[]>(value.size() + 1);
       std::copy(value.begin(), value.end(), block.get());
-      t.fields[base + c] = std::string_view(block.get(), value.size());
+      ch.fields[base + c] = std::string_view(block.get(), value.size());
       t.storage.push_back(std::move(block));
     }
-    t.row_origin.push_back(index_++);
+    ch.line.push_back(index_++);
+    t.first_row[1] = ch.line.size();
     row_.clear();
   }
 

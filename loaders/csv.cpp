@@ -12,6 +12,16 @@
 
 namespace orgraph {
 
+std::string_view TextTable::raw(std::size_t row) const {
+  if (json || chunks.empty()) return {};
+  const auto [c, k] = locate(row);
+  const TextChunk& ch = chunks[c];
+  const std::uint64_t from = ch.offset[k];
+  std::uint64_t to = k + 1 < ch.offset.size() ? ch.offset[k + 1] : ch.end;
+  while (to > from && (buffer[to - 1] == '\n' || buffer[to - 1] == '\r')) --to;
+  return std::string_view(buffer).substr(from, to - from);
+}
+
 std::string read_file(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
@@ -101,10 +111,8 @@ std::size_t find_invalid_utf8(const std::string& buf, std::size_t start) {
 }
 
 struct ChunkResult {
-  std::vector<std::string_view> fields;
-  std::vector<std::uint32_t> record_begin;  // index into fields
-  std::vector<std::uint32_t> record_line;   // relative to chunk's first line (0-based)
-  std::vector<std::string_view> raw;
+  TextChunk chunk;                          // line[] relative to the chunk's first line
+  std::vector<std::string_view> fields;     // the record being parsed
   std::vector<std::pair<std::uint32_t, std::string>> errors;  // (record index, message)
   std::vector<std::uint32_t> error_column;  // 1-based field number of each error
   std::vector<std::unique_ptr<char[]>> storage;  // unescaped copies of fields with ""
@@ -113,14 +121,18 @@ struct ChunkResult {
 };
 
 // Parses records in buf[begin, end).
+// Parses records in buf[begin, end). With columns > 0 every record is cut or padded to that many
+// fields (a different count is an error, except empty fields past the end); the header is
+// parsed with columns == 0 and keeps its fields as found.
 void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvLimits& limits,
-                 std::size_t columns_hint, ChunkResult& out) {
+                 std::size_t columns, ChunkResult& out) {
   // Sized once from the newline count: growing these vectors would fault in fresh pages twice.
   const auto newlines = static_cast<std::size_t>(std::count(buf + begin, buf + end, '\n')) + 1;
-  out.record_begin.reserve(newlines);
-  out.record_line.reserve(newlines);
-  out.raw.reserve(newlines);
-  out.fields.reserve(newlines * std::max<std::size_t>(columns_hint, 1));
+  TextChunk& chunk = out.chunk;
+  chunk.line.reserve(newlines);
+  chunk.offset.reserve(newlines);
+  chunk.fields.reserve(newlines * std::max<std::size_t>(columns, 1));
+  chunk.end = end;
   std::size_t i = begin;
   std::uint32_t line = 0;
   while (i < end) {
@@ -134,10 +146,10 @@ void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvL
       ++i;
       continue;
     }
-    const std::size_t record_start = i;
-    const auto record_index = static_cast<std::uint32_t>(out.record_line.size());
-    out.record_begin.push_back(static_cast<std::uint32_t>(out.fields.size()));
-    out.record_line.push_back(line);
+    const auto record_index = static_cast<std::uint32_t>(chunk.line.size());
+    chunk.line.push_back(line);
+    chunk.offset.push_back(i);
+    out.fields.clear();
     bool record_done = false;
     std::uint32_t field_no = 0;
     while (!record_done) {
@@ -245,11 +257,22 @@ void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvL
         record_done = true;
       }
     }
-    std::size_t raw_end = i;
-    while (raw_end > record_start && (buf[raw_end - 1] == '\n' || buf[raw_end - 1] == '\r')) {
-      --raw_end;
+    std::size_t nf = out.fields.size();
+    if (columns == 0) {
+      chunk.fields.insert(chunk.fields.end(), out.fields.begin(), out.fields.end());
+      continue;
     }
-    out.raw.emplace_back(buf + record_start, raw_end - record_start);
+    // Trailing empty fields beyond the header (spreadsheet artefacts) are accepted.
+    while (nf > columns && out.fields[nf - 1].empty()) --nf;
+    const bool reported = !out.errors.empty() && out.errors.back().first == record_index;
+    if (nf != columns && !reported) {
+      out.errors.emplace_back(record_index, "found " + std::to_string(nf) +
+                                                " fields, expected " + std::to_string(columns) +
+                                                " (as in the header)");
+      out.error_column.push_back(0);
+    }
+    out.fields.resize(columns);
+    chunk.fields.insert(chunk.fields.end(), out.fields.begin(), out.fields.end());
   }
   out.lines = line;
 }
@@ -365,9 +388,7 @@ bool parse_csv(std::string file_name, std::string content, TextTable& out,
                                      header.error_column.front(), header.errors.front().second));
     return false;
   }
-  for (std::size_t k = 0; k < header.fields.size(); ++k) {
-    out.header.emplace_back(header.fields[k]);
-  }
+  for (const auto& f : header.chunk.fields) out.header.emplace_back(f);
   while (!out.header.empty() && out.header.back().empty()) out.header.pop_back();
   if (out.header.size() > limits.max_columns) {
     diagnostics.push_back(file_error(
@@ -395,68 +416,34 @@ bool parse_csv(std::string file_name, std::string content, TextTable& out,
                                          [](const ChunkResult& c) { return c.quote_error; });
   if (quote_trouble && chunks.size() > 1) parse_all(buf.size() + 1, chunks);
 
-  std::size_t records = 0;
-  for (const auto& c : chunks) records += c.record_line.size();
-  out.fields.resize(records * out.columns);
-  out.row_origin.resize(records);
-  out.raw.resize(records);
+  out.chunks.resize(chunks.size());
+  out.first_row.assign(chunks.size() + 1, 0);
   std::vector<std::uint32_t> chunk_line(chunks.size());
-  std::vector<std::size_t> chunk_record(chunks.size());
   {
     std::uint32_t l = first_line;
-    std::size_t r = 0;
     for (std::size_t c = 0; c < chunks.size(); ++c) {
       chunk_line[c] = l;
-      chunk_record[c] = r;
       l += chunks[c].lines;
-      r += chunks[c].record_line.size();
+      out.first_row[c + 1] = out.first_row[c] + chunks[c].chunk.line.size();
     }
   }
-  std::vector<std::vector<std::pair<std::uint32_t, Diagnostic>>> chunk_diags(chunks.size());
   par::for_each_index(0, chunks.size(), 1, [&](std::size_t c) {
-    const ChunkResult& ch = chunks[c];
-    auto& diags = chunk_diags[c];
-    std::size_t next_error = 0;
-    for (std::size_t k = 0; k < ch.record_line.size(); ++k) {
-      const std::size_t row = chunk_record[c] + k;
-      const std::uint32_t line = chunk_line[c] + ch.record_line[k];
-      out.row_origin[row] = line;
-      out.raw[row] = ch.raw[k];
-      const std::size_t fb = ch.record_begin[k];
-      const std::size_t fe = k + 1 < ch.record_line.size() ? ch.record_begin[k + 1] : ch.fields.size();
-      std::size_t nf = fe - fb;
-      bool bad = false;
-      while (next_error < ch.errors.size() && ch.errors[next_error].first == k) {
-        Diagnostic d = file_error(out.file, line, ch.error_column[next_error],
-                                  ch.errors[next_error].second);
-        d.row = std::string(ch.raw[k]);
-        diags.emplace_back(static_cast<std::uint32_t>(row), std::move(d));
-        ++next_error;
-        bad = true;
-      }
-      // Trailing empty fields beyond the header (spreadsheet artefacts) are accepted.
-      while (nf > out.columns && ch.fields[fb + nf - 1].empty()) --nf;
-      if (!bad && nf != out.columns) {
-        Diagnostic d = file_error(out.file, line, 0,
-                                  "found " + std::to_string(nf) + " fields, expected " +
-                                      std::to_string(out.columns) + " (as in the header)");
-        d.row = std::string(ch.raw[k]);
-        diags.emplace_back(static_cast<std::uint32_t>(row), std::move(d));
-        bad = true;
-      }
-      for (std::size_t f = 0; f < out.columns; ++f) {
-        out.fields[row * out.columns + f] = f < nf ? ch.fields[fb + f] : std::string_view{};
-      }
-    }
+    for (auto& l : chunks[c].chunk.line) l += chunk_line[c];
+    out.chunks[c] = std::move(chunks[c].chunk);
   });
-  for (auto& c : chunks) {
-    for (auto& block : c.storage) out.storage.push_back(std::move(block));
-  }
-  for (auto& diags : chunk_diags) {
-    for (auto& [row, d] : diags) {
-      if (out.bad_rows.empty() || out.bad_rows.back() != row) out.bad_rows.push_back(row);
+  for (std::size_t c = 0; c < chunks.size(); ++c) {
+    const ChunkResult& ch = chunks[c];
+    for (std::size_t e = 0; e < ch.errors.size(); ++e) {
+      const std::size_t row = out.first_row[c] + ch.errors[e].first;
+      Diagnostic d = file_error(out.file, out.chunks[c].line[ch.errors[e].first],
+                                ch.error_column[e], ch.errors[e].second);
+      d.row = std::string(out.raw(row));
+      if (out.bad_rows.empty() || out.bad_rows.back() != row) {
+        out.bad_rows.push_back(static_cast<std::uint32_t>(row));
+      }
       diagnostics.push_back(std::move(d));
     }
+    for (auto& block : chunks[c].storage) out.storage.push_back(std::move(block));
   }
   return true;
 }

@@ -5,6 +5,7 @@
 // Bytes that are not UTF-8 (e.g. a GB18030 export) and NUL bytes are reported, not guessed.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -15,24 +16,53 @@
 
 namespace orgraph {
 
-// A parsed table: a header and rows of fields. For JSON sources the same shape is filled from
-// row objects (header = every key seen), so conversion to typed rows is shared.
+// One block of records, as parsed by one task: `columns` fields per record.
+struct TextChunk {
+  std::vector<std::string_view> fields;
+  std::vector<std::uint32_t> line;     // CSV: line where each record starts; JSON: array index
+  std::vector<std::uint64_t> offset;   // CSV: byte offset of each record in the buffer
+  std::uint64_t end = 0;               // CSV: byte offset where the chunk ends
+};
+
+// A parsed table: a header and rows of fields, kept in the chunks the parser made (joining them
+// would copy every field once more). For JSON sources the same shape is filled from row objects
+// (header = every key seen), so conversion to typed rows is shared.
 struct TextTable {
   std::string file;
   bool json = false;
   std::vector<std::string> header;
   std::size_t columns = 0;                 // header.size()
-  std::vector<std::string_view> fields;    // row-major, `columns` per row
-  std::vector<std::uint32_t> row_origin;   // CSV: line where the record starts; JSON: index
-  std::vector<std::string_view> raw;       // CSV: the record's text (for rejects files)
+  std::vector<TextChunk> chunks;
+  std::vector<std::size_t> first_row;      // first row of each chunk, then the row count
   std::vector<std::uint32_t> bad_rows;     // rows with a structural error (already reported)
   std::vector<std::unique_ptr<char[]>> storage;  // owns the bytes the views point into
   std::string buffer;                      // CSV: the file's bytes
 
-  std::size_t rows() const { return row_origin.size(); }
+  std::size_t rows() const { return first_row.empty() ? 0 : first_row.back(); }
   std::string_view at(std::size_t row, std::size_t column) const {
-    return fields[row * columns + column];
+    const auto [c, k] = locate(row);
+    return chunks[c].fields[k * columns + column];
   }
+  // CSV line (JSON array index) where the row starts.
+  std::uint32_t origin(std::size_t row) const {
+    const auto [c, k] = locate(row);
+    return chunks[c].line[k];
+  }
+  // The row's text as it stands in the file (CSV), without its line break.
+  std::string_view raw(std::size_t row) const;
+
+ private:
+  // (chunk, index in chunk). Rows are read in order, so the last chunk is tried first.
+  std::pair<std::size_t, std::size_t> locate(std::size_t row) const {
+    std::size_t c = cursor_;
+    if (c + 1 >= first_row.size() || row < first_row[c] || row >= first_row[c + 1]) {
+      c = static_cast<std::size_t>(
+          std::upper_bound(first_row.begin(), first_row.end(), row) - first_row.begin() - 1);
+      cursor_ = c;
+    }
+    return {c, row - first_row[c]};
+  }
+  mutable std::size_t cursor_ = 0;  // not for concurrent use
 };
 
 struct CsvLimits {

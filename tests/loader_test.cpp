@@ -35,12 +35,12 @@ TEST(Csv, QuotesCommasNewlinesAndDoubledQuotes) {
   EXPECT_EQ(t.at(2, 1), "say \"hi\"");
   EXPECT_EQ(t.at(3, 1), "plain");
   // Line numbers are those where each record starts.
-  EXPECT_EQ(t.row_origin[0], 2u);
-  EXPECT_EQ(t.row_origin[1], 3u);
-  EXPECT_EQ(t.row_origin[2], 5u);
-  EXPECT_EQ(t.row_origin[3], 6u);
+  EXPECT_EQ(t.origin(0), 2u);
+  EXPECT_EQ(t.origin(1), 3u);
+  EXPECT_EQ(t.origin(2), 5u);
+  EXPECT_EQ(t.origin(3), 6u);
   // The raw text of a record is kept for rejects files.
-  EXPECT_EQ(t.raw[2], "3,\"say \"\"hi\"\"\"");
+  EXPECT_EQ(t.raw(2), "3,\"say \"\"hi\"\"\"");
 }
 
 TEST(Csv, BomCrlfChineseAndTrailingEmptyLines) {
@@ -102,14 +102,17 @@ TEST(Csv, ParallelChunksEqualSerial) {
   par::set_threads(0);
   for (const auto& r : results) {
     ASSERT_EQ(r.rows(), 500000u);
-    ASSERT_EQ(r.fields.size(), results[0].fields.size());
-    EXPECT_EQ(r.row_origin, results[0].row_origin);
-    for (std::size_t i = 0; i < r.fields.size(); ++i) {
-      ASSERT_EQ(r.fields[i], results[0].fields[i]) << "field " << i;
+    ASSERT_EQ(r.columns, results[0].columns);
+    for (std::size_t row = 0; row < r.rows(); ++row) {
+      ASSERT_EQ(r.origin(row), results[0].origin(row)) << "row " << row;
+      ASSERT_EQ(r.raw(row), results[0].raw(row)) << "row " << row;
+      for (std::size_t c = 0; c < r.columns; ++c) {
+        ASSERT_EQ(r.at(row, c), results[0].at(row, c)) << "row " << row << " column " << c;
+      }
     }
   }
   EXPECT_EQ(results[0].at(7, 1), "multi\nline, \"quoted\"");
-  EXPECT_EQ(results[0].row_origin[499999], 2u + 499999u + 500000u / 7 + 1);
+  EXPECT_EQ(results[0].origin(499999), 2u + 499999u + 500000u / 7 + 1);
 }
 
 // ---- the bad-input corpus -------------------------------------------------------------------
