@@ -200,17 +200,14 @@ std::string_view to_string(ClusterWithin within) {
   return "none";
 }
 
-ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& options) {
-  if (options.min_size == 0) {
-    throw std::invalid_argument("--min-size must be at least 1 (a cluster has at least one org)");
-  }
+ClusterGraph uncovered_cluster_graph(const OrgGraph& g, const ClusterOptions& options) {
   if (options.area != kNone && options.area >= g.areas.size()) {
     throw std::invalid_argument("uncovered clusters: area index out of range");
   }
   if (!options.links.person && !options.links.community && !options.links.street_industry) {
     throw std::invalid_argument("--link needs at least one of person, community, street-industry");
   }
-  ClusterReport report;
+  ClusterGraph result;
 
   // Kept orgs, numbered in org id order.
   const std::size_t n_all = g.orgs.size();
@@ -232,8 +229,6 @@ ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& option
       });
   sort_by_string_id(g.org_ids, kept);
   const std::size_t n = kept.size();
-  report.uncovered_orgs = n;
-  if (n == 0) return report;
   std::vector<Id> local_of(n_all, kNone);
   par::for_each_index(0, n, 1 << 14, [&](std::size_t i) { local_of[kept[i]] = static_cast<Id>(i); });
 
@@ -270,13 +265,28 @@ ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& option
       }
     }, hubs);
   }
-  report.hubs = hubs.count();
-  report.hub_links = hubs.members.size();
+  result.hubs = hubs.count();
+  result.graph = bipartite_graph(n, hubs);
+  result.orgs = std::move(kept);
+  return result;
+}
 
+
+ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& options) {
+  if (options.min_size == 0) {
+    throw std::invalid_argument("--min-size must be at least 1 (a cluster has at least one org)");
+  }
+  ClusterReport report;
+  ClusterGraph cg = uncovered_cluster_graph(g, options);
+  const std::vector<Id>& kept = cg.orgs;
+  const std::size_t n = kept.size();
+  report.uncovered_orgs = n;
+  report.hubs = cg.hubs;
+  report.hub_links = cg.graph.entries() / 2;
+  if (n == 0) return report;
   // Components; labels of org vertices are org vertices (they number below every hub).
-  const Csr<> graph = bipartite_graph(n, hubs);
-  hubs = Hubs();
-  std::vector<Id> label = connected_components(graph);
+  const std::vector<Id> label = connected_components(cg.graph);
+  cg.graph = Csr<>();
 
   std::vector<std::uint32_t> size(n, 0);
   for (std::size_t i = 0; i < n; ++i) ++size[label[i]];

@@ -84,4 +84,14 @@ struct ClusterReport {
 // Throws std::invalid_argument for a bad option (min_size 0, area out of range).
 ClusterReport uncovered_clusters(const OrgGraph& graph, const ClusterOptions& options = {});
 
+// The bipartite graph behind uncovered_clusters (for benchmarks and exporters): vertices
+// [0, orgs.size()) are the kept uncovered orgs in org id order, the rest are hubs; CSR with
+// both directions.
+struct ClusterGraph {
+  std::vector<Id> orgs;  // vertex -> org
+  std::size_t hubs = 0;
+  Csr<> graph;
+};
+ClusterGraph uncovered_cluster_graph(const OrgGraph& graph, const ClusterOptions& options = {});
+
 }  // namespace orgraph
