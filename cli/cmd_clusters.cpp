@@ -1,6 +1,7 @@
 // orgraph clusters DATA [--link ...] [--within street|district] [--min-size K] [--top N]
 // [--area ID]: uncovered clusters.
 #include "cli/common.hpp"
+#include "cli/progress.hpp"
 #include "loaders/clusters_writer.hpp"
 #include "queries/clusters.hpp"
 
@@ -26,6 +27,8 @@ int run_clusters(const ClustersArgs& args, const Globals& g) {
     throw std::invalid_argument("--min-size must be at least 1 (a cluster has at least one org)");
   }
   const Format format = output_format(g);
+  Progress progress({"load", "clusters", "write"}, g.quiet);
+  progress.begin("load");
   const OrgGraph graph = load_data(args.data, g);
   if (!args.area.empty()) {
     options.area = graph.find_area(args.area);
@@ -33,12 +36,15 @@ int run_clusters(const ClustersArgs& args, const Globals& g) {
       throw NotFound("--area " + args.area + ": no such area in areas.csv");
     }
   }
+  progress.begin("clusters");
   const ClusterReport report = uncovered_clusters(graph, options);
+  progress.begin("write");
   switch (format) {
     case Format::json: emit(g, clusters_json(graph, report, options)); break;
     case Format::csv: emit(g, clusters_csv(graph, report)); break;
     case Format::table: emit(g, clusters_table(graph, report, options)); break;
   }
+  progress.end();
   return kOk;
 }
 

@@ -1,5 +1,6 @@
 // orgraph coverage DATA [--by ...]: the two coverages, should-build list, pocket/floating.
 #include "cli/common.hpp"
+#include "cli/progress.hpp"
 #include "loaders/coverage_writer.hpp"
 #include "queries/coverage.hpp"
 
@@ -15,13 +16,18 @@ int run_coverage(const CoverageArgs& args, const Globals& g) {
   CoverageOptions options;
   options.by = parse_coverage_group_by(args.by);
   const Format format = output_format(g);
+  Progress progress({"load", "coverage", "write"}, g.quiet);
+  progress.begin("load");
   const OrgGraph graph = load_data(args.data, g);
+  progress.begin("coverage");
   const CoverageReport report = coverage(graph, options);
+  progress.begin("write");
   switch (format) {
     case Format::json: emit(g, coverage_json(graph, report)); break;
     case Format::csv: emit(g, coverage_csv(graph, report)); break;
     case Format::table: emit(g, coverage_table(graph, report)); break;
   }
+  progress.end();
   return kOk;
 }
 

@@ -1,8 +1,11 @@
 #include "queries/clusters.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include "engine/components.hpp"
 #include "engine/parallel.hpp"
@@ -100,32 +103,43 @@ Csr<> bipartite_graph(std::size_t n_orgs, const Hubs& hubs) {
   return graph;
 }
 
-// Distinct people over `orgs` with a staff/leader affiliation and the given statuses.
-std::uint32_t distinct_members(const OrgGraph& g, std::span<const Id> orgs, bool probationary,
-                               std::vector<Id>& scratch) {
+// Distinct full members and party members over `orgs` (staff/leader affiliations). Orgs with
+// no party member on their staff are skipped without touching their people: most uncovered
+// orgs have none, and each person's status is a cache miss at nation scale.
+std::pair<std::uint32_t, std::uint32_t> distinct_members(const OrgGraph& g,
+                                                         std::span<const Id> orgs,
+                                                         std::vector<std::uint64_t>& scratch) {
   scratch.clear();
   for (Id o : orgs) {
+    if (g.orgs[o].party_members == 0) continue;
     const auto people = g.org_people[o];
     const std::uint32_t base = g.org_people.begin_of(o);
     for (std::size_t k = 0; k < people.size(); ++k) {
       if (g.org_people.payload[base + k] == Role::member) continue;
       const PartyStatus s = g.people[people[k]].party_status;
-      if (s == PartyStatus::full || (probationary && s == PartyStatus::probationary)) {
-        scratch.push_back(people[k]);
+      // (person, 0) for a full member sorts before (person, 1) for a probationary one.
+      if (s != PartyStatus::none) {
+        scratch.push_back((std::uint64_t{people[k]} << 1) | (s == PartyStatus::full ? 0u : 1u));
       }
     }
   }
   std::sort(scratch.begin(), scratch.end());
-  return static_cast<std::uint32_t>(std::unique(scratch.begin(), scratch.end()) - scratch.begin());
+  std::uint32_t full = 0, party = 0;
+  for (std::size_t i = 0; i < scratch.size(); ++i) {
+    const std::uint64_t person = scratch[i] >> 1;
+    if (i > 0 && (scratch[i - 1] >> 1) == person) continue;
+    ++party;
+    full += (scratch[i] & 1) == 0 ? 1 : 0;
+  }
+  return {full, party};
 }
 
-void describe(const OrgGraph& g, UncoveredCluster& c, std::vector<Id>& scratch) {
+void describe(const OrgGraph& g, UncoveredCluster& c, std::vector<std::uint64_t>& scratch) {
   if (c.orgs.size() == 1) {
     c.full_members = g.orgs[c.orgs[0]].full_members;
     c.party_members = g.orgs[c.orgs[0]].party_members;
   } else {
-    c.full_members = distinct_members(g, c.orgs, false, scratch);
-    c.party_members = distinct_members(g, c.orgs, true, scratch);
+    std::tie(c.full_members, c.party_members) = distinct_members(g, c.orgs, scratch);
   }
   std::uint64_t candidate_full = 0;
   for (Id o : c.orgs) {
@@ -316,7 +330,7 @@ ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& option
     if (c != kNone) report.clusters[c].orgs.push_back(kept[i]);
   }
   par::for_range(0, report.clusters.size(), 256, [&](std::size_t lo, std::size_t hi) {
-    std::vector<Id> scratch;
+    std::vector<std::uint64_t> scratch;
     for (std::size_t c = lo; c < hi; ++c) describe(g, report.clusters[c], scratch);
   });
   return report;
