@@ -75,7 +75,9 @@ std::string table_row(std::string_view key, std::string_view name, const Coverag
                 static_cast<unsigned long long>(c.pocket_members),
                 static_cast<unsigned long long>(c.floating_members),
                 static_cast<int>(name.size()), name.data());
-  return buf;
+  std::string row(buf);
+  while (row.size() > 1 && row[row.size() - 2] == ' ') row.erase(row.size() - 2, 1);
+  return row;
 }
 
 }  // namespace
@@ -130,10 +132,10 @@ std::string coverage_table(const OrgGraph& g, const CoverageReport& r) {
   out += table_row("TOTAL", "", r.total);
   for (const auto& group : r.groups) out += table_row(group.key, group.name, group.counts);
   out += "\nShould build their own branch (uncovered, 3+ full members): " +
-         std::to_string(r.should_build.size());
+         std::to_string(r.should_build.size()) + (r.should_build.size() == 1 ? " org" : " orgs");
   constexpr std::size_t kShown = 20;
   for (std::size_t i = 0; i < r.should_build.size() && i < kShown; ++i) {
-    out += (i == 0 ? ": " : ", ") + std::string(g.org_ids[r.should_build[i]]);
+    out += (i == 0 ? "\n  " : ", ") + std::string(g.org_ids[r.should_build[i]]);
   }
   if (r.should_build.size() > kShown) {
     out += " ... and " + std::to_string(r.should_build.size() - kShown) + " more (--format json)";
