@@ -16,7 +16,7 @@ struct GapsArgs {
 
 int run_gaps(const GapsArgs& args, const Globals& g) {
   GapOptions options;
-  options.min_severity = parse_gap_severity(args.severity);
+  options.min_severity = parse_severity(args.severity);
   options.min_full = args.min_full;
   options.max_members = args.max_members;
   options.max_joint_units = args.max_units;

@@ -19,7 +19,7 @@ std::string csv_escape(std::string_view s) {
   return out;
 }
 
-bool admitted(GapCode c, GapSeverity min) { return severity_of(c) <= min; }
+bool admitted(GapCode c, Severity min) { return severity_of(c) <= min; }
 
 }  // namespace
 
@@ -50,7 +50,7 @@ std::string gaps_json(const GapReport& r) {
   j.key("severity").str(to_string(r.min_severity));
   j.key("by_severity").begin_object();
   for (std::size_t s = 0; s < r.by_severity.size(); ++s) {
-    const auto sev = static_cast<GapSeverity>(s);
+    const auto sev = static_cast<Severity>(s);
     if (sev <= r.min_severity) j.key(to_string(sev)).num(r.by_severity[s]);
   }
   j.end_object();

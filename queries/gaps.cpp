@@ -56,12 +56,12 @@ constexpr std::array<std::string_view, kGapCodeCount> kCodeNames{
     "instructor_only",
 };
 
-constexpr std::array<GapSeverity, kGapCodeCount> kCodeSeverity{
-    GapSeverity::error,   GapSeverity::error,   GapSeverity::error,   GapSeverity::error,
-    GapSeverity::warning, GapSeverity::warning, GapSeverity::error,   GapSeverity::warning,
-    GapSeverity::warning, GapSeverity::warning, GapSeverity::warning, GapSeverity::error,
-    GapSeverity::warning, GapSeverity::info,    GapSeverity::warning, GapSeverity::warning,
-    GapSeverity::info,    GapSeverity::info,    GapSeverity::info,
+constexpr std::array<Severity, kGapCodeCount> kCodeSeverity{
+    Severity::error,   Severity::error,   Severity::error,   Severity::error,
+    Severity::warning, Severity::warning, Severity::error,   Severity::warning,
+    Severity::warning, Severity::warning, Severity::warning, Severity::error,
+    Severity::warning, Severity::info,    Severity::warning, Severity::warning,
+    Severity::info,    Severity::info,    Severity::info,
 };
 
 constexpr std::array<std::string_view, 3> kSeverityNames{"error", "warning", "info"};
@@ -1073,13 +1073,13 @@ GapReport audit(const OrgGraph& g, const GapOptions& o, bool parallel) {
 
 }  // namespace
 
-std::string_view to_string(GapSeverity s) { return kSeverityNames[static_cast<std::size_t>(s)]; }
+std::string_view to_string(Severity s) { return kSeverityNames[static_cast<std::size_t>(s)]; }
 std::string_view to_string(GapCode c) { return kCodeNames[static_cast<std::size_t>(c)]; }
-GapSeverity severity_of(GapCode c) { return kCodeSeverity[static_cast<std::size_t>(c)]; }
+Severity severity_of(GapCode c) { return kCodeSeverity[static_cast<std::size_t>(c)]; }
 
-GapSeverity parse_gap_severity(std::string_view text) {
+Severity parse_severity(std::string_view text) {
   for (std::size_t i = 0; i < kSeverityNames.size(); ++i) {
-    if (kSeverityNames[i] == text) return static_cast<GapSeverity>(i);
+    if (kSeverityNames[i] == text) return static_cast<Severity>(i);
   }
   throw std::invalid_argument("--severity must be error, warning or info (found '" +
                               std::string(text) + "')");

@@ -16,7 +16,7 @@
 
 namespace orgraph {
 
-enum class GapSeverity : std::uint8_t { error, warning, info };
+enum class Severity : std::uint8_t { error, warning, info };
 
 // The twelve codes of the contract first, then the extra codes drawn from domain.md.
 enum class GapCode : std::uint8_t {
@@ -43,17 +43,17 @@ enum class GapCode : std::uint8_t {
 };
 inline constexpr std::size_t kGapCodeCount = 19;
 
-std::string_view to_string(GapSeverity s);
+std::string_view to_string(Severity s);
 std::string_view to_string(GapCode c);
 // The fixed severity of a code.
-GapSeverity severity_of(GapCode c);
+Severity severity_of(GapCode c);
 // "error" | "warning" | "info"; throws std::invalid_argument otherwise.
-GapSeverity parse_gap_severity(std::string_view text);
+Severity parse_severity(std::string_view text);
 std::optional<GapCode> parse_gap_code(std::string_view text);
 
 struct GapOptions {
   // Minimum severity reported: error shows errors only, warning errors and warnings, info all.
-  GapSeverity min_severity = GapSeverity::info;
+  Severity min_severity = Severity::info;
   std::uint32_t min_full = 3;             // undersized_branch, should_build_branch
   std::uint32_t max_members = 50;         // oversized_branch (party members of a branch)
   std::uint32_t committee_members = 100;  // a party committee from this many party members
@@ -64,7 +64,7 @@ struct GapOptions {
 
 struct Gap {
   GapCode code = GapCode::orphan_branch;
-  GapSeverity severity = GapSeverity::error;
+  Severity severity = Severity::error;
   // "kind:id" keys; the first is the gap's subject (the branch, unit, org or person at fault),
   // the rest are the other entities involved. A cycle lists its units sorted.
   std::vector<std::string> entities;
@@ -79,7 +79,7 @@ struct DistrictGapCount {
 };
 
 struct GapReport {
-  GapSeverity min_severity = GapSeverity::info;
+  Severity min_severity = Severity::info;
   // Sorted by severity, code, then entity keys (then message), so identical at any --threads.
   std::vector<Gap> gaps;
   std::array<std::uint64_t, kGapCodeCount> by_code{};

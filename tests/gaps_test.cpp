@@ -119,7 +119,7 @@ TEST(Gaps, OrphanBranch) {
   EXPECT_EQ(subjects(r), (Subjects{{"orphan_branch", {"branch:B1"}}}));
   const auto g = of_code(r, GapCode::orphan_branch);
   ASSERT_EQ(g.size(), 1u);
-  EXPECT_EQ(g[0]->severity, GapSeverity::error);
+  EXPECT_EQ(g[0]->severity, Severity::error);
   EXPECT_TRUE(contains(g[0]->message, "Willow Reading Club Branch"));
   // The street working committee of the street of O1 (street-registered) takes it.
   EXPECT_TRUE(contains(g[0]->suggestion, "ST1 (River Street Working Committee")) << g[0]->suggestion;
@@ -245,7 +245,7 @@ TEST(Gaps, LevelMismatchOfBranch) {
   EXPECT_EQ(subjects(r), (Subjects{{"level_mismatch", {"branch:B1"}}}));
   const auto g = of_code(r, GapCode::level_mismatch);
   EXPECT_EQ(g[0]->entities, (std::vector<std::string>{"branch:B1", "unit:ST1", "org:O1"}));
-  EXPECT_EQ(g[0]->severity, GapSeverity::warning);
+  EXPECT_EQ(g[0]->severity, Severity::warning);
   EXPECT_TRUE(contains(g[0]->suggestion, "put it under CAD1")) << g[0]->suggestion;
 }
 
@@ -389,7 +389,7 @@ TEST(Gaps, IndustryMismatch) {
   replace(f, "supervision.csv", "ST1,branch,B1", "EDU1,branch,B1");
   const GapReport r = audit(f);
   EXPECT_EQ(subjects(r), (Subjects{{"industry_mismatch", {"branch:B1"}}}));
-  EXPECT_EQ(of_code(r, GapCode::industry_mismatch)[0]->severity, GapSeverity::info);
+  EXPECT_EQ(of_code(r, GapCode::industry_mismatch)[0]->severity, Severity::info);
 }
 
 TEST(Gaps, ShouldBuildBranch) {
@@ -466,8 +466,8 @@ TEST(Gaps, OptionsAreChecked) {
   o = {};
   o.min_full = 0;
   EXPECT_THROW(gaps(g, o), std::invalid_argument);
-  EXPECT_THROW(parse_gap_severity("fatal"), std::invalid_argument);
-  EXPECT_EQ(parse_gap_severity("warning"), GapSeverity::warning);
+  EXPECT_THROW(parse_severity("fatal"), std::invalid_argument);
+  EXPECT_EQ(parse_severity("warning"), Severity::warning);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -539,14 +539,14 @@ TEST(Gaps, SeverityFilterIsAMinimum) {
   ASSERT_GT(count[1], 0u);
   ASSERT_GT(count[2], 0u);
   GapOptions o;
-  o.min_severity = GapSeverity::error;
+  o.min_severity = Severity::error;
   const GapReport errors = gaps(g, o);
   EXPECT_EQ(errors.gaps.size(), count[0]);
-  for (const Gap& gap : errors.gaps) EXPECT_EQ(gap.severity, GapSeverity::error);
-  o.min_severity = GapSeverity::warning;
+  for (const Gap& gap : errors.gaps) EXPECT_EQ(gap.severity, Severity::error);
+  o.min_severity = Severity::warning;
   const GapReport warnings = gaps(g, o);
   EXPECT_EQ(warnings.gaps.size(), count[0] + count[1]);
-  for (const Gap& gap : warnings.gaps) EXPECT_NE(gap.severity, GapSeverity::info);
+  for (const Gap& gap : warnings.gaps) EXPECT_NE(gap.severity, Severity::info);
   // The summary lists exactly the admitted codes.
   rapidjson::Document doc;
   doc.Parse(gaps_json(errors).c_str());
