@@ -1,5 +1,6 @@
 // orgraph gaps DATA [--severity error|warning|info]: responsibility-gap audit.
 #include "cli/common.hpp"
+#include "cli/progress.hpp"
 #include "loaders/gaps_writer.hpp"
 #include "queries/gaps.hpp"
 
@@ -24,8 +25,12 @@ int run_gaps(const GapsArgs& args, const Globals& g) {
     options.committee_members = 2 * options.max_members;
   }
   const Format format = output_format(g);  // checked before the (possibly long) load
+  Progress progress({"load", "audit", "write"}, g.quiet);
+  progress.begin("load");
   const OrgGraph graph = load_data(args.data, g);
+  progress.begin("audit");
   const GapReport report = gaps(graph, options);
+  progress.begin("write");
   switch (format) {
     case Format::json:
       emit(g, gaps_json(report));
@@ -37,6 +42,7 @@ int run_gaps(const GapsArgs& args, const Globals& g) {
       emit(g, gaps_table(report));
       break;
   }
+  progress.end();
   return kOk;
 }
 
