@@ -1005,6 +1005,48 @@ bool gap_less(const Gap& a, const Gap& b) {
          std::tie(b.severity, b.code, b.entities, b.message, b.suggestion, b.district);
 }
 
+// Sorting millions of gaps by gap_less chases pointers to strings at every comparison. Sort
+// compact records instead: severity, code and the first 22 bytes of the subject key packed into
+// integers (zero-padded, so integer order is byte order), falling back to gap_less on ties.
+struct SortRecord {
+  std::uint64_t a, b, c;
+  std::uint32_t index;
+};
+
+std::vector<Gap> sorted_by_keys(std::vector<Gap> gaps) {
+  std::vector<SortRecord> records(gaps.size());
+  auto pack = [](std::string_view s, std::size_t from, std::size_t bytes) {
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < bytes; ++i) {
+      const std::size_t k = from + i;
+      v = (v << 8) | (k < s.size() ? static_cast<unsigned char>(s[k]) : 0u);
+    }
+    return v;
+  };
+  par::for_each_index(0, gaps.size(), 4096, [&](std::size_t i) {
+    const Gap& g = gaps[i];
+    const std::string_view key = g.entities.empty() ? std::string_view{} : g.entities[0];
+    SortRecord& r = records[i];
+    r.a = (static_cast<std::uint64_t>(g.severity) << 56) |
+          (static_cast<std::uint64_t>(g.code) << 48) | pack(key, 0, 6);
+    r.b = pack(key, 6, 8);
+    r.c = pack(key, 14, 8);
+    r.index = static_cast<std::uint32_t>(i);
+  });
+  par::sort(records.begin(), records.end(), [&](const SortRecord& x, const SortRecord& y) {
+    if (x.a != y.a) return x.a < y.a;
+    if (x.b != y.b) return x.b < y.b;
+    if (x.c != y.c) return x.c < y.c;
+    if (gap_less(gaps[x.index], gaps[y.index])) return true;
+    if (gap_less(gaps[y.index], gaps[x.index])) return false;
+    return x.index < y.index;
+  });
+  std::vector<Gap> out(gaps.size());
+  par::for_each_index(0, gaps.size(), 4096,
+                      [&](std::size_t i) { out[i] = std::move(gaps[records[i].index]); });
+  return out;
+}
+
 GapReport summarise(std::vector<Gap> gaps, const GapOptions& o) {
   GapReport r;
   r.min_severity = o.min_severity;
@@ -1064,7 +1106,7 @@ GapReport audit(const OrgGraph& g, const GapOptions& o, bool parallel) {
   run_checks(g.people.size(), parallel, out,
              [&](Id p, std::vector<Gap>& v) { a.check_person(p, v); });
   if (parallel) {
-    par::sort(out.begin(), out.end(), gap_less);
+    out = sorted_by_keys(std::move(out));
   } else {
     std::sort(out.begin(), out.end(), gap_less);
   }

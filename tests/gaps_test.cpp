@@ -15,6 +15,7 @@
 
 #include "engine/parallel.hpp"
 #include "loaders/gaps_writer.hpp"
+#include "loaders/json_out.hpp"
 #include "support/test_support.hpp"
 
 namespace orgraph {
@@ -791,6 +792,54 @@ TEST(Gaps, CommandLine) {
   r = testing::run_orgraph({"gaps", dir, "--format", "csv"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("code,severity,entities,district,message,suggestion\n", 0), 0u);
+}
+
+}  // namespace
+}  // namespace orgraph
+
+namespace orgraph {
+namespace {
+
+// The hand-written JSON writer escapes like RapidJSON and round-trips any text.
+TEST(GapsWriter, EscapesAndRoundTrips) {
+  GapReport r;
+  const std::vector<std::string> texts{
+      "plain", "quote \" and backslash \\ here", std::string("control \x01\x1f end"),
+      "tab\tnew\nline\rform\fback\b", "中共常州市天宁区 — UTF-8 ✓", "", "12345678\"12345678\\x",
+      std::string(40, 'a') + "\n" + std::string(9, 'b')};
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    Gap g;
+    g.code = static_cast<GapCode>(i % kGapCodeCount);
+    g.severity = severity_of(g.code);
+    g.entities = {"org:" + texts[i], "unit:U"};
+    g.message = texts[i];
+    g.suggestion = texts[(i + 1) % texts.size()];
+    g.district = "D" + texts[i];
+    r.gaps.push_back(g);
+  }
+  const std::string json = gaps_json(r);
+  rapidjson::Document doc;
+  doc.Parse(json.c_str(), json.size());
+  ASSERT_FALSE(doc.HasParseError()) << json;
+  ASSERT_EQ(doc["gaps"].Size(), texts.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const auto& g = doc["gaps"][static_cast<rapidjson::SizeType>(i)];
+    EXPECT_EQ(std::string(g["message"].GetString(), g["message"].GetStringLength()), texts[i]);
+    EXPECT_EQ(std::string(g["entities"][0].GetString(), g["entities"][0].GetStringLength()),
+              "org:" + texts[i]);
+  }
+  // Byte-identical to RapidJSON's writer for a string with every escape.
+  const std::string all = texts[2] + texts[3] + texts[1] + texts[4];
+  r.gaps[0].message = all;
+  const std::string json2 = gaps_json(r);
+  JsonOut j;
+  j.str(all);
+  std::string expected = j.take();
+  expected.pop_back();
+  EXPECT_NE(json2.find("\"message\":" + expected + ","), std::string::npos) << expected;
+  // The CSV writer quotes fields with commas, quotes or line breaks.
+  const std::string csv = gaps_csv(r);
+  EXPECT_NE(csv.find("\"quote \"\" and backslash \\ here\""), std::string::npos);
 }
 
 }  // namespace
