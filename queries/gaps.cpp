@@ -883,7 +883,7 @@ void Auditor::check_unit(Id u, std::vector<Gap>& out) const {
     std::vector<std::string> rest;
     std::string msg = label + ": its superior chain ";
     std::string sug;
-    if (end == u) {
+    if (end == u || end == kNone) {
       msg += "stops here: it has no superior and is not the city organization department";
       sug = attach_text(u);
     } else {

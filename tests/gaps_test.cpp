@@ -113,6 +113,19 @@ TEST(Gaps, CleanCityHasNoGap) {
   for (auto c : r.by_code) EXPECT_EQ(c, 0u);
 }
 
+TEST(Gaps, EmptyCityAndCityWithoutUnits) {
+  EXPECT_TRUE(audit({}).gaps.empty());
+  Files f = clean_city();
+  f["units.csv"] = "id,name,line,level,area_id,industry\n";
+  f["supervision.csv"] = "superior_unit_id,subordinate_kind,subordinate_id\n";
+  f["organizations.csv"] += "O2,Willow Chess Club,community_group,sports,street,K1,,active\n";
+  const GapReport r = audit(f);
+  EXPECT_EQ(subjects(r),
+            (Subjects{{"orphan_branch", {"branch:B1"}}, {"no_responsible_unit", {"org:O2"}}}));
+  // With no unit at all the suggestions say so instead of naming one.
+  for (const Gap& g : r.gaps) EXPECT_FALSE(g.suggestion.empty());
+}
+
 TEST(Gaps, OrphanBranch) {
   Files f = clean_city();
   replace(f, "supervision.csv", "ST1,branch,B1\n", "");
