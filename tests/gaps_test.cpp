@@ -7,6 +7,7 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <random>
 #include <set>
@@ -15,6 +16,7 @@
 
 #include "engine/parallel.hpp"
 #include "loaders/gaps_writer.hpp"
+#include "loaders/generator.hpp"
 #include "loaders/json_out.hpp"
 #include "support/test_support.hpp"
 
@@ -853,6 +855,49 @@ TEST(GapsWriter, EscapesAndRoundTrips) {
   // The CSV writer quotes fields with commas, quotes or line breaks.
   const std::string csv = gaps_csv(r);
   EXPECT_NE(csv.find("\"quote \"\" and backslash \\ here\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace orgraph
+
+namespace orgraph {
+namespace {
+
+// `orgraph generate --preset changzhou --seed 7` plants defects for every contract code; each
+// planted kind must be reported. Knock-on effects only add gaps (a unit below a broken one is
+// broken too, a second superior may be at the wrong level), except for undersized branches:
+// the generator counts branches with fewer than 3 *anchored* full members, and some of them
+// reach 3 through floating members' relations, so only "at least one" is required there.
+TEST(GapsGenerated, ChangzhouSeed7ReportsEveryPlantedDefectKind) {
+  const std::string dir = testing::temp_dir("gaps-changzhou");
+  GeneratorOptions options;
+  options.preset = "changzhou";
+  options.seed = 7;
+  options.out = dir + "/city";
+  const GeneratorReport planted = generate_city(options);
+  const OrgGraph g = load_city(options.out);
+  const GapReport r = gaps(g);
+  ASSERT_GE(planted.planted.size(), 11u);
+  for (const auto& [name, count] : planted.planted) {
+    const auto code = parse_gap_code(name);
+    ASSERT_TRUE(code.has_value()) << name;
+    if (count == 0) continue;
+    const std::uint64_t found = r.by_code[static_cast<std::size_t>(*code)];
+    if (*code == GapCode::undersized_branch) {
+      EXPECT_GE(found, 1u) << name;
+    } else if (*code == GapCode::supervision_cycle) {
+      EXPECT_EQ(found, count) << name;  // a self-loop, a 2-cycle and a 3-cycle per city
+    } else {
+      EXPECT_GE(found, count) << name;
+    }
+  }
+  // The three planted cycles have 1, 2 and 3 units.
+  std::vector<std::size_t> sizes;
+  for (const Gap* gap : of_code(r, GapCode::supervision_cycle)) sizes.push_back(gap->entities.size());
+  std::sort(sizes.begin(), sizes.end());
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{1, 2, 3}));
+  EXPECT_EQ(gaps_json(r), gaps_json(gaps_reference(g)));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
