@@ -851,7 +851,8 @@ void Auditor::check_unit(Id u, std::vector<Gap>& out) const {
     emit(out, GapCode::multiple_superiors, entities(unit_key(u), rest), msg, sug, district);
   }
   for (Id s : sups) {
-    if (s == u) continue;  // a self-loop is a supervision_cycle
+    // An edge inside a cycle is reported (and cut) by the supervision_cycle gap.
+    if (s == u || (s_.cycle_of[u] != kNone && s_.cycle_of[s] == s_.cycle_of[u])) continue;
     const Unit& sup = g_.units[s];
     if (is_above(unit.level, sup.level) && want(GapCode::level_mismatch)) {
       const std::string msg = label + " (" + std::string(to_string(unit.level)) +
