@@ -1,0 +1,22 @@
+// Writers for the responsibility-gap audit (queries/gaps.hpp): JSON with the keys of
+// contracts.md section 4 plus "severity", "by_severity" and "by_district"; a table for the
+// terminal; CSV with one row per gap. Functions result -> string, reused by the batch job.
+#pragma once
+
+#include <string>
+
+#include "queries/gaps.hpp"
+
+namespace orgraph {
+
+// {"gaps": [{"code", "severity", "entities", "message", "suggestion", "district"}],
+//  "summary": {code: count}, "severity": min, "by_severity": {...},
+//  "by_district": {district: {code: count}}}. "summary" lists every code the severity filter
+// admits, zeros included; "by_district" only codes with a count.
+std::string gaps_json(const GapReport& report);
+// code,severity,entities,district,message,suggestion (entities joined by ';').
+std::string gaps_csv(const GapReport& report);
+// One block per gap, then the summary by code.
+std::string gaps_table(const GapReport& report);
+
+}  // namespace orgraph
