@@ -124,7 +124,14 @@ void append_xml_escaped(std::string& out, std::string_view s) {
       out += kReplacement;
       ++i;
     } else {
-      if (cp != 0xFFFE && cp != 0xFFFF) out.append(s.data() + i, n);
+      if (cp == 0x85 || cp == 0x2028 || cp == 0x2029) {
+        // Line breaks to XML 1.1 parsers (and some 1.0 ones): a reference keeps them intact.
+        out += "&#";
+        append_int(out, static_cast<std::int64_t>(cp));
+        out += ';';
+      } else if (cp != 0xFFFE && cp != 0xFFFF) {
+        out.append(s.data() + i, n);
+      }
       i += n;
     }
   }

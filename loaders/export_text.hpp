@@ -17,8 +17,8 @@ namespace orgraph::text {
 // `"..."` with JSON escapes (\" \\ \n \t ... and \u00XX for other controls).
 void append_json_string(std::string& out, std::string_view s);
 // Escaped for use inside an XML attribute value or element text (&amp; &lt; &gt; &quot; &apos;,
-// and tab / line feed / carriage return as character references so attribute normalisation
-// keeps them).
+// and tab, line feed, carriage return, U+0085, U+2028, U+2029 as character references so
+// attribute-value normalisation keeps them).
 void append_xml_escaped(std::string& out, std::string_view s);
 
 void append_int(std::string& out, std::int64_t v);
