@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/common.hpp"
+#include "cli/progress.hpp"
 #include "loaders/export_writer.hpp"
 #include "queries/export.hpp"
 #include "queries/layout.hpp"
@@ -46,6 +47,8 @@ int run_export(const ExportArgs& args, const Globals& g) {
                       "` query, which this build does not have (use --only uncovered, or "
                       "--area ID, or no --only)");
   }
+  Progress progress({"load", "select", "layout", "write"}, g.quiet);
+  progress.begin("load");
   const OrgGraph graph = load_data(args.data, g);
   if (!args.area.empty() && graph.find_area(args.area) == kNone) {
     throw NotFound("--area " + args.area + ": no such area in " + args.data);
@@ -54,8 +57,13 @@ int run_export(const ExportArgs& args, const Globals& g) {
   query.area = args.area;
   query.only = *only;
   query.include_people = args.include_people;
+  progress.begin("select");
   const ExportSelection selection = select_for_export(graph, query);
-  const Layout layout = compute_layout(graph, {.people = selection.has_people()});
+  progress.begin("layout");
+  LayoutOptions layout_options;
+  layout_options.people = selection.has_people();
+  const Layout layout = compute_layout(graph, layout_options);
+  progress.begin("write");
 
   ExportWriteOptions options;
   options.include_names = args.include_names;
@@ -65,6 +73,7 @@ int run_export(const ExportArgs& args, const Globals& g) {
       write_export(graph, selection, layout, *format, options,
                    [&](std::string_view piece) { out.write(piece); });
   out.commit();
+  progress.end();
   if (!g.quiet) {
     std::cerr << "export: " << counts.nodes << " nodes, " << counts.edges << " edges, "
               << counts.bytes << " bytes (" << to_string(*format) << ", "
