@@ -95,9 +95,19 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 void append_xml_escaped(std::string& out, std::string_view s) {
+  const auto plain = [](unsigned char c) {
+    return c >= 0x20 && c < 0x80 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+  };
   std::size_t i = 0;
   while (i < s.size()) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (plain(c)) {  // copy the run of plain ASCII at once
+      std::size_t j = i + 1;
+      while (j < s.size() && plain(static_cast<unsigned char>(s[j]))) ++j;
+      out.append(s.data() + i, j - i);
+      i = j;
+      continue;
+    }
     switch (c) {
       case '&': out += "&amp;"; ++i; continue;
       case '<': out += "&lt;"; ++i; continue;
