@@ -537,6 +537,8 @@ class CytoscapeFormat final : public Format {
     append_json_string(out, e.target);
     out += ',';
     json_edge_members(out, e);
+    out += ",\"interaction\":";  // Cytoscape desktop's edge-type column
+    append_json_string(out, e.rel);
     out += "},\"classes\":";
     append_json_string(out, e.rel);
     out += '}';
