@@ -179,15 +179,18 @@ for f in gexf graphml; do
     "$WORK/controls-xml.json"
 done
 
-# ---- A generated city (once `orgraph generate` exists) ---------------------------------------
-if "$BIN" --help | grep -Eq '^ +generate '; then
-  "$BIN" generate --preset changzhou --orgs 4000 --seed 11 --out "$WORK/gen" --quiet
-  "$BIN" stats "$WORK/gen" --format json >"$WORK/gen.stats.json"
-  "$PY" "$TOOLS/expect_from_stats.py" "$WORK/gen.stats.json" >"$WORK/gen.expect.json"
-  export_all gen "$WORK/gen"
-  check_all gen "$WORK/gen.expect.json"
-else
-  echo "export_tools: this build has no generate command; generated-city case not run"
-fi
+# ---- Changzhou (generated, examples/changzhou): whole graph against stats; a district with
+# people against an independent Python reading of the CSV files (tests/tools/expect_area.py) ----
+CZ=$SRC/examples/changzhou
+"$BIN" stats "$CZ" --format json >"$WORK/cz.stats.json"
+"$PY" "$TOOLS/expect_from_stats.py" "$WORK/cz.stats.json" >"$WORK/cz.expect.json"
+export_all cz "$CZ"
+check_all cz "$WORK/cz.expect.json"
+"$PY" "$TOOLS/expect_area.py" "$CZ" 320402 --people >"$WORK/cz-area.expect.json"
+export_all cz-area "$CZ" --area 320402 --include-people
+check_all cz-area "$WORK/cz-area.expect.json"
+"$PY" "$TOOLS/expect_area.py" "$WORK/tricky" D1S2 --people >"$WORK/tricky-area.expect.json"
+export_all tricky-area "$WORK/tricky" --area D1S2 --include-people
+check_all tricky-area "$WORK/tricky-area.expect.json"
 
 echo "export_tools: all formats loaded by cytoscape.js, graphology, graphology-gexf, ajv, networkx"
