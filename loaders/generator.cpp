@@ -636,12 +636,15 @@ class Buf {
   std::string s_;
 };
 
-// Writes one CSV file: a header, then segments of fixed blocks filled in parallel (a window of
-// blocks at a time, each into its own reused buffer) and written in block order.
+// Writes one CSV file: a header, then segments of fixed blocks filled in parallel, a window of
+// blocks at a time, each into its own reused buffer, and written in block order. Two sets of
+// buffers alternate: while one window is being filled, one task of the same parallel loop writes
+// the previous window, so the (serial) write overlaps generation. The bytes do not depend on the
+// window size or the thread count.
 class BlockFile {
  public:
   BlockFile(const fs::path& path, std::string_view header, std::vector<Buf>& buffers)
-      : path_(path), buffers_(buffers) {
+      : path_(path), buffers_(buffers), rows_of_(buffers.size(), 0) {
     file_ = std::fopen(path.c_str(), "wb");
     if (file_ == nullptr) {
       throw IoError(path.string() + ": cannot write: " + std::strerror(errno));
@@ -658,21 +661,26 @@ class BlockFile {
   template <class Fill>
   void add(std::size_t n, std::size_t block, Fill&& fill) {
     const std::size_t blocks = par::block_count(n, block);
-    const std::size_t window = buffers_.size();
-    std::vector<std::uint64_t> rows(window);
-    for (std::size_t base = 0; base < blocks; base += window) {
+    const std::size_t window = buffers_.size() / 2;
+    std::size_t pending = 0, pending_set = 0;  // buffers of the previous window not yet written
+    std::size_t set = 0;
+    for (std::size_t base = 0; base < blocks; base += window, set ^= 1) {
       const std::size_t count = std::min(window, blocks - base);
-      par::for_each_index(0, count, 1, [&](std::size_t k) {
-        Buf& b = buffers_[k];
+      const std::size_t first = set * window;
+      par::for_each_index(0, count + 1, 1, [&](std::size_t k) {
+        if (k == count) {
+          flush(pending_set * window, pending);
+          return;
+        }
+        Buf& b = buffers_[first + k];
         b.clear();
         const std::size_t lo = (base + k) * block;
-        rows[k] = fill(lo, std::min(n, lo + block), b);
+        rows_of_[first + k] = fill(lo, std::min(n, lo + block), b);
       });
-      for (std::size_t k = 0; k < count; ++k) {
-        write(buffers_[k].str());
-        rows_ += rows[k];
-      }
+      pending = count;
+      pending_set = set;
     }
+    flush(pending_set * window, pending);
   }
 
   GeneratedTable close() {
@@ -684,6 +692,12 @@ class BlockFile {
   }
 
  private:
+  void flush(std::size_t first, std::size_t count) {
+    for (std::size_t k = 0; k < count; ++k) {
+      write(buffers_[first + k].str());
+      rows_ += rows_of_[first + k];
+    }
+  }
   void write(std::string_view text) {
     if (!text.empty() && std::fwrite(text.data(), 1, text.size(), file_) != text.size()) {
       throw IoError(path_.string() + ": write failed: " + std::strerror(errno));
@@ -693,6 +707,7 @@ class BlockFile {
 
   fs::path path_;
   std::vector<Buf>& buffers_;
+  std::vector<std::uint64_t> rows_of_;
   std::FILE* file_ = nullptr;
   std::uint64_t rows_ = 0, bytes_ = 0;
 };
@@ -1712,7 +1727,8 @@ std::string_view line_name(UnitType t) {
 // ---- The files ------------------------------------------------------------------------------
 
 void Generator::write(const fs::path& dir, GeneratorReport& report) {
-  std::vector<Buf> buffers(static_cast<std::size_t>(2 * std::max(1, par::threads()) + 2));
+  // Two alternating windows of 2 x threads + 2 block buffers each.
+  std::vector<Buf> buffers(static_cast<std::size_t>(2 * (2 * std::max(1, par::threads()) + 2)));
   constexpr std::size_t kOrgBlock = 4096;
   constexpr std::size_t kAreaBlock = 8192;
   constexpr std::size_t kDistrictBlock = 4;
