@@ -726,7 +726,8 @@ class Generator {
     build_branches();
   }
 
-  void write(const fs::path& dir, GeneratorReport& report);
+  void write(const fs::path& dir, GeneratorReport& report,
+             const std::function<void(const std::string&)>& on_phase);
   void fill_report(GeneratorReport& r) const {
     r.cities = geo_.cities.size();
     r.districts = geo_.districts.size();
@@ -1726,7 +1727,11 @@ std::string_view line_name(UnitType t) {
 
 // ---- The files ------------------------------------------------------------------------------
 
-void Generator::write(const fs::path& dir, GeneratorReport& report) {
+void Generator::write(const fs::path& dir, GeneratorReport& report,
+                      const std::function<void(const std::string&)>& on_phase) {
+  auto phase = [&](const char* file) {
+    if (on_phase) on_phase(file);
+  };
   // Two alternating windows of 2 x threads + 2 block buffers each.
   std::vector<Buf> buffers(static_cast<std::size_t>(2 * (2 * std::max(1, par::threads()) + 2)));
   constexpr std::size_t kOrgBlock = 4096;
@@ -1741,6 +1746,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
   };
 
   {  // areas.csv
+    phase("areas.csv");
     BlockFile f(dir / "areas.csv", "id,name,level,parent_id,lat,lon\n", buffers);
     f.add(geo_.cities.size(), kAreaBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       for (std::size_t i = lo; i < hi; ++i) {
@@ -1799,6 +1805,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // units.csv
+    phase("units.csv");
     BlockFile f(dir / "units.csv", "id,name,line,level,area_id,industry\n", buffers);
     f.add(units_.size(), kAreaBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       for (std::size_t i = lo; i < hi; ++i) {
@@ -1840,6 +1847,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // organizations.csv
+    phase("organizations.csv");
     BlockFile f(dir / "organizations.csv",
                 "id,name,kind,industry,registration_level,area_id,competent_unit_id,rating,"
                 "status,staff_count,lat,lon\n",
@@ -1888,6 +1896,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // people.csv: people of each org, then the named instructors
+    phase("people.csv");
     BlockFile f(dir / "people.csv", "id,name,party_status\n", buffers);
     f.add(n_orgs, kOrgBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       std::size_t rows = 0;
@@ -1923,6 +1932,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // affiliations.csv
+    phase("affiliations.csv");
     BlockFile f(dir / "affiliations.csv", "person_id,org_id,role\n", buffers);
     f.add(n_orgs, kOrgBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       std::size_t rows = 0;
@@ -1956,6 +1966,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // branches.csv
+    phase("branches.csv");
     BlockFile f(dir / "branches.csv", "id,name,form\n", buffers);
     f.add(n_districts, kDistrictBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       std::size_t rows = 0;
@@ -1976,6 +1987,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // branch_coverage.csv
+    phase("branch_coverage.csv");
     BlockFile f(dir / "branch_coverage.csv", "branch_id,org_id\n", buffers);
     f.add(n_districts, kDistrictBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       std::size_t rows = 0;
@@ -1997,6 +2009,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // party_relations.csv
+    phase("party_relations.csv");
     BlockFile f(dir / "party_relations.csv", "person_id,branch_id\n", buffers);
     f.add(n_orgs, kOrgBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       std::size_t rows = 0;
@@ -2048,6 +2061,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // supervision.csv: units, then branches
+    phase("supervision.csv");
     BlockFile f(dir / "supervision.csv", "superior_unit_id,subordinate_kind,subordinate_id\n",
                 buffers);
     f.add(units_.size(), kAreaBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
@@ -2084,6 +2098,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // instructors.csv
+    phase("instructors.csv");
     BlockFile f(dir / "instructors.csv", "unit_id,org_id,person_id\n", buffers);
     f.add(n_orgs, kOrgBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       std::size_t rows = 0;
@@ -2113,6 +2128,14 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
 const std::vector<std::string>& generator_presets() {
   static const std::vector<std::string> presets{"changzhou", "province", "nation"};
   return presets;
+}
+
+const std::vector<std::string>& generator_phases() {
+  static const std::vector<std::string> phases{
+      "plan",         "areas.csv",           "units.csv",           "organizations.csv",
+      "people.csv",   "affiliations.csv",    "branches.csv",        "branch_coverage.csv",
+      "party_relations.csv", "supervision.csv", "instructors.csv"};
+  return phases;
 }
 
 std::uint64_t preset_orgs(const std::string& preset) {
@@ -2177,8 +2200,9 @@ GeneratorReport generate_city(const GeneratorOptions& options) {
   report.seed = options.seed;
   report.out = out.string();
   try {
+    if (options.on_phase) options.on_phase("plan");
     Generator gen(options, orgs);
-    gen.write(temp, report);
+    gen.write(temp, report, options.on_phase);
     gen.fill_report(report);
     const auto planted = gen.planted();
     for (std::size_t k = 0; k < p_count; ++k) {
