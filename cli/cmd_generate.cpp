@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "cli/common.hpp"
+#include "cli/progress.hpp"
 #include "loaders/generator.hpp"
 #include "loaders/json_out.hpp"
 
@@ -21,7 +22,10 @@ int run_generate(GenerateArgs& a, const Globals& g) {
   o.orgs = a.orgs;
   // --out may come before the command name (a global option) or after it.
   if (o.out.empty()) o.out = g.out;
+  Progress progress(generator_phases(), g.quiet);
+  o.on_phase = [&progress](const std::string& phase) { progress.begin(phase); };
   const GeneratorReport r = generate_city(o);
+  progress.end();
 
   const bool json = g.format == "json" || (g.format.empty() && ::isatty(STDOUT_FILENO) == 0);
   std::string text;

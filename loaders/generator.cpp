@@ -636,12 +636,15 @@ class Buf {
   std::string s_;
 };
 
-// Writes one CSV file: a header, then segments of fixed blocks filled in parallel (a window of
-// blocks at a time, each into its own reused buffer) and written in block order.
+// Writes one CSV file: a header, then segments of fixed blocks filled in parallel, a window of
+// blocks at a time, each into its own reused buffer, and written in block order. Two sets of
+// buffers alternate: while one window is being filled, one task of the same parallel loop writes
+// the previous window, so the (serial) write overlaps generation. The bytes do not depend on the
+// window size or the thread count.
 class BlockFile {
  public:
   BlockFile(const fs::path& path, std::string_view header, std::vector<Buf>& buffers)
-      : path_(path), buffers_(buffers) {
+      : path_(path), buffers_(buffers), rows_of_(buffers.size(), 0) {
     file_ = std::fopen(path.c_str(), "wb");
     if (file_ == nullptr) {
       throw IoError(path.string() + ": cannot write: " + std::strerror(errno));
@@ -658,21 +661,26 @@ class BlockFile {
   template <class Fill>
   void add(std::size_t n, std::size_t block, Fill&& fill) {
     const std::size_t blocks = par::block_count(n, block);
-    const std::size_t window = buffers_.size();
-    std::vector<std::uint64_t> rows(window);
-    for (std::size_t base = 0; base < blocks; base += window) {
+    const std::size_t window = buffers_.size() / 2;
+    std::size_t pending = 0, pending_set = 0;  // buffers of the previous window not yet written
+    std::size_t set = 0;
+    for (std::size_t base = 0; base < blocks; base += window, set ^= 1) {
       const std::size_t count = std::min(window, blocks - base);
-      par::for_each_index(0, count, 1, [&](std::size_t k) {
-        Buf& b = buffers_[k];
+      const std::size_t first = set * window;
+      par::for_each_index(0, count + 1, 1, [&](std::size_t k) {
+        if (k == count) {
+          flush(pending_set * window, pending);
+          return;
+        }
+        Buf& b = buffers_[first + k];
         b.clear();
         const std::size_t lo = (base + k) * block;
-        rows[k] = fill(lo, std::min(n, lo + block), b);
+        rows_of_[first + k] = fill(lo, std::min(n, lo + block), b);
       });
-      for (std::size_t k = 0; k < count; ++k) {
-        write(buffers_[k].str());
-        rows_ += rows[k];
-      }
+      pending = count;
+      pending_set = set;
     }
+    flush(pending_set * window, pending);
   }
 
   GeneratedTable close() {
@@ -684,6 +692,12 @@ class BlockFile {
   }
 
  private:
+  void flush(std::size_t first, std::size_t count) {
+    for (std::size_t k = 0; k < count; ++k) {
+      write(buffers_[first + k].str());
+      rows_ += rows_of_[first + k];
+    }
+  }
   void write(std::string_view text) {
     if (!text.empty() && std::fwrite(text.data(), 1, text.size(), file_) != text.size()) {
       throw IoError(path_.string() + ": write failed: " + std::strerror(errno));
@@ -693,6 +707,7 @@ class BlockFile {
 
   fs::path path_;
   std::vector<Buf>& buffers_;
+  std::vector<std::uint64_t> rows_of_;
   std::FILE* file_ = nullptr;
   std::uint64_t rows_ = 0, bytes_ = 0;
 };
@@ -711,7 +726,8 @@ class Generator {
     build_branches();
   }
 
-  void write(const fs::path& dir, GeneratorReport& report);
+  void write(const fs::path& dir, GeneratorReport& report,
+             const std::function<void(const std::string&)>& on_phase);
   void fill_report(GeneratorReport& r) const {
     r.cities = geo_.cities.size();
     r.districts = geo_.districts.size();
@@ -1711,8 +1727,13 @@ std::string_view line_name(UnitType t) {
 
 // ---- The files ------------------------------------------------------------------------------
 
-void Generator::write(const fs::path& dir, GeneratorReport& report) {
-  std::vector<Buf> buffers(static_cast<std::size_t>(2 * std::max(1, par::threads()) + 2));
+void Generator::write(const fs::path& dir, GeneratorReport& report,
+                      const std::function<void(const std::string&)>& on_phase) {
+  auto phase = [&](const char* file) {
+    if (on_phase) on_phase(file);
+  };
+  // Two alternating windows of 2 x threads + 2 block buffers each.
+  std::vector<Buf> buffers(static_cast<std::size_t>(2 * (2 * std::max(1, par::threads()) + 2)));
   constexpr std::size_t kOrgBlock = 4096;
   constexpr std::size_t kAreaBlock = 8192;
   constexpr std::size_t kDistrictBlock = 4;
@@ -1725,6 +1746,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
   };
 
   {  // areas.csv
+    phase("areas.csv");
     BlockFile f(dir / "areas.csv", "id,name,level,parent_id,lat,lon\n", buffers);
     f.add(geo_.cities.size(), kAreaBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       for (std::size_t i = lo; i < hi; ++i) {
@@ -1783,6 +1805,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // units.csv
+    phase("units.csv");
     BlockFile f(dir / "units.csv", "id,name,line,level,area_id,industry\n", buffers);
     f.add(units_.size(), kAreaBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       for (std::size_t i = lo; i < hi; ++i) {
@@ -1824,6 +1847,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // organizations.csv
+    phase("organizations.csv");
     BlockFile f(dir / "organizations.csv",
                 "id,name,kind,industry,registration_level,area_id,competent_unit_id,rating,"
                 "status,staff_count,lat,lon\n",
@@ -1872,6 +1896,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // people.csv: people of each org, then the named instructors
+    phase("people.csv");
     BlockFile f(dir / "people.csv", "id,name,party_status\n", buffers);
     f.add(n_orgs, kOrgBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       std::size_t rows = 0;
@@ -1907,6 +1932,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // affiliations.csv
+    phase("affiliations.csv");
     BlockFile f(dir / "affiliations.csv", "person_id,org_id,role\n", buffers);
     f.add(n_orgs, kOrgBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       std::size_t rows = 0;
@@ -1940,6 +1966,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // branches.csv
+    phase("branches.csv");
     BlockFile f(dir / "branches.csv", "id,name,form\n", buffers);
     f.add(n_districts, kDistrictBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       std::size_t rows = 0;
@@ -1960,6 +1987,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // branch_coverage.csv
+    phase("branch_coverage.csv");
     BlockFile f(dir / "branch_coverage.csv", "branch_id,org_id\n", buffers);
     f.add(n_districts, kDistrictBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       std::size_t rows = 0;
@@ -1981,6 +2009,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // party_relations.csv
+    phase("party_relations.csv");
     BlockFile f(dir / "party_relations.csv", "person_id,branch_id\n", buffers);
     f.add(n_orgs, kOrgBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       std::size_t rows = 0;
@@ -2032,6 +2061,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // supervision.csv: units, then branches
+    phase("supervision.csv");
     BlockFile f(dir / "supervision.csv", "superior_unit_id,subordinate_kind,subordinate_id\n",
                 buffers);
     f.add(units_.size(), kAreaBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
@@ -2068,6 +2098,7 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
     report.tables.push_back(f.close());
   }
   {  // instructors.csv
+    phase("instructors.csv");
     BlockFile f(dir / "instructors.csv", "unit_id,org_id,person_id\n", buffers);
     f.add(n_orgs, kOrgBlock, [&](std::size_t lo, std::size_t hi, Buf& b) {
       std::size_t rows = 0;
@@ -2097,6 +2128,14 @@ void Generator::write(const fs::path& dir, GeneratorReport& report) {
 const std::vector<std::string>& generator_presets() {
   static const std::vector<std::string> presets{"changzhou", "province", "nation"};
   return presets;
+}
+
+const std::vector<std::string>& generator_phases() {
+  static const std::vector<std::string> phases{
+      "plan",         "areas.csv",           "units.csv",           "organizations.csv",
+      "people.csv",   "affiliations.csv",    "branches.csv",        "branch_coverage.csv",
+      "party_relations.csv", "supervision.csv", "instructors.csv"};
+  return phases;
 }
 
 std::uint64_t preset_orgs(const std::string& preset) {
@@ -2161,8 +2200,9 @@ GeneratorReport generate_city(const GeneratorOptions& options) {
   report.seed = options.seed;
   report.out = out.string();
   try {
+    if (options.on_phase) options.on_phase("plan");
     Generator gen(options, orgs);
-    gen.write(temp, report);
+    gen.write(temp, report, options.on_phase);
     gen.fill_report(report);
     const auto planted = gen.planted();
     for (std::size_t k = 0; k < p_count; ++k) {

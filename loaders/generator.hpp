@@ -70,6 +70,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -83,6 +84,9 @@ struct GeneratorOptions {
   std::uint64_t seed = 7;
   std::string out;    // the folder to create
   bool force = false;  // replace a non-empty existing folder
+  // Called when a phase starts: "plan", then each file name ("areas.csv", ...) in
+  // generator_phases() order. For progress display; may be empty.
+  std::function<void(const std::string& phase)> on_phase;
 };
 
 struct GeneratedTable {
@@ -106,6 +110,8 @@ struct GeneratorReport {
 
 // The accepted preset names.
 const std::vector<std::string>& generator_presets();
+// The phases reported through GeneratorOptions::on_phase, in order.
+const std::vector<std::string>& generator_phases();
 // Default organization count of a preset. Throws std::invalid_argument for an unknown preset.
 std::uint64_t preset_orgs(const std::string& preset);
 // Largest accepted --orgs.
