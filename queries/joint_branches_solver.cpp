@@ -218,16 +218,18 @@ void make_pools(Component& comp, std::vector<std::int32_t>& pool_of, Key key) {
   }
 }
 
-Component make_component(const Instance& in, std::span<const std::uint32_t> members) {
+// `global` of the result holds `members` (indices into `source`).
+Component make_component(const Rules& rules, const Candidate* source,
+                         std::span<const std::uint32_t> members) {
   Component comp;
   comp.global.assign(members.begin(), members.end());
   comp.c.reserve(members.size());
-  for (auto g : members) comp.c.push_back(in.cands[g]);
+  for (auto g : members) comp.c.push_back(source[g]);
   comp.sp.assign(members.size(), -1);
   comp.ip.assign(members.size(), -1);
-  if (in.rules.street) make_pools(comp, comp.sp, [](const Candidate& c) { return c.street; });
+  if (rules.street) make_pools(comp, comp.sp, [](const Candidate& c) { return c.street; });
   comp.street_pools = comp.pool.size();
-  if (in.rules.industry) make_pools(comp, comp.ip, industry_key);
+  if (rules.industry) make_pools(comp, comp.ip, industry_key);
   for (auto& p : comp.pool) std::sort(p.begin(), p.end());
   return comp;
 }
@@ -466,10 +468,11 @@ ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& e
 
 class Heuristic {
  public:
-  Heuristic(const Rules& rules, const Component& comp, Evaluator& ev, const SolverOptions& opts,
-            std::uint64_t seed)
+  Heuristic(const Rules& rules, const Component& comp, const Id* people, Evaluator& ev,
+            const SolverOptions& opts, std::uint64_t seed)
       : rules_(rules),
         comp_(comp),
+        people_(people),
         ev_(ev),
         opts_(opts),
         k_(comp.c.size()),
@@ -590,7 +593,7 @@ class Heuristic {
     touch(g);
     auto& m = G(g).m;
     *std::find(m.begin(), m.end(), out) = in;
-    grp_[out] = -1;
+    if (grp_[out] == g) grp_[out] = -1;  // it may already sit in its new group (swaps, chains)
     grp_[in] = g;
     recost(g);
   }
@@ -893,9 +896,10 @@ class Heuristic {
       swaps.push_back({nd.via, {nd.x, nodes_[static_cast<std::size_t>(nd.parent)].x}});
       i = nd.parent;
     }
-    // Do the replacements first (each leaves its outgoing candidate briefly uncovered), then
-    // the final insertion.
-    for (const auto& [g, xy] : swaps) replace(g, xy.first, xy.second);
+    // The replacements, from u's group onwards, then the final insertion.
+    for (auto it = swaps.rbegin(); it != swaps.rend(); ++it) {
+      replace(it->first, it->second.first, it->second.second);  // root first
+    }
     add(end_group, last);
     return true;
   }
@@ -1022,11 +1026,13 @@ class Heuristic {
       bool progress = false;
       if (only != nullptr) {
         for (auto g : *only) {
-          while (improve_group(g)) progress = any = true;
+          for (int n = 0; n < 64 && improve_group(g); ++n) progress = any = true;
         }
       } else {
         for (std::size_t g = 0; g < gs_.size(); ++g) {
-          while (improve_group(static_cast<std::int32_t>(g))) progress = any = true;
+          for (int n = 0; n < 64 && improve_group(static_cast<std::int32_t>(g)); ++n) {
+            progress = any = true;
+          }
         }
       }
       if (!progress) break;
@@ -1082,6 +1088,76 @@ class Heuristic {
     journal_open_ = false;
   }
 
+  // Exact large-neighbourhood move: whole groups near u plus uncovered candidates of its pools
+  // (at most `limit` candidates) are re-solved to optimality by the subset programme; the
+  // optimum replaces them when it is at least as good. Returns true on a strict improvement.
+  bool lns_exact(std::uint32_t u, std::size_t limit) {
+    ++tick3_;
+    if (cstamp_.size() < k_) cstamp_.assign(k_, 0);
+    sub_.clear();
+    chosen_.clear();
+    auto take_group = [&](std::int32_t g) {
+      if (size(g) + sub_.size() > limit) return;
+      for (auto x : G(g).m) {
+        if (cstamp_[x] == tick3_) return;
+      }
+      chosen_.push_back(g);
+      for (auto x : G(g).m) {
+        cstamp_[x] = tick3_;
+        sub_.push_back(x);
+      }
+    };
+    if (grp_[u] >= 0) {
+      take_group(grp_[u]);
+    } else {
+      cstamp_[u] = tick3_;
+      sub_.push_back(u);
+    }
+    compat(u, cg_);
+    for (std::size_t i = cg_.size(); i > 1; --i) {
+      std::swap(cg_[i - 1], cg_[rng_.below(static_cast<std::uint32_t>(i))]);
+    }
+    for (auto g : cg_) take_group(g);
+    loose_.clear();
+    for (std::int32_t p : {comp_.sp[u], comp_.ip[u]}) {
+      if (p < 0) continue;
+      for (auto v : comp_.pool[static_cast<std::size_t>(p)]) {
+        if (grp_[v] < 0 && dead_[v] != 1 && cstamp_[v] != tick3_) {
+          cstamp_[v] = tick3_;
+          loose_.push_back(v);
+        }
+      }
+    }
+    for (std::size_t i = loose_.size(); i > 1; --i) {
+      std::swap(loose_[i - 1], loose_[rng_.below(static_cast<std::uint32_t>(i))]);
+    }
+    for (auto v : loose_) {
+      if (sub_.size() >= limit) break;
+      sub_.push_back(v);
+    }
+    if (sub_.size() < 2) return false;
+    std::sort(sub_.begin(), sub_.end());
+    const Component sub = make_component(rules_, comp_.c.data(), sub_);
+    Evaluator sev(rules_, sub.c.data(), people_);
+    SolverOptions so;
+    so.exact_max_candidates = static_cast<std::uint32_t>(limit);
+    so.exact_max_work = opts_.exact_max_work;
+    ExactOutcome ex = solve_exact(rules_, sub, sev, so);
+    if (!ex.solved) return false;
+    std::int64_t now = 0, then = 0;
+    for (const auto& grp : ex.groups) {
+      now += static_cast<std::int64_t>(grp.size()) * kCoverWeight - sev(grp).cost;
+    }
+    for (auto g : chosen_) then += static_cast<std::int64_t>(size(g)) * kCoverWeight - G(g).cost;
+    if (now < then) return false;
+    for (auto g : chosen_) dissolve(g);
+    for (auto& grp : ex.groups) {
+      for (auto& x : grp) x = sub.global[x];
+      create(grp);
+    }
+    return now > then;
+  }
+
   void perturb() {
     std::uint64_t iterations = static_cast<std::uint64_t>(opts_.perturbations_per_candidate *
                                                           static_cast<double>(k_));
@@ -1104,6 +1180,20 @@ class Heuristic {
         if (grp_[focus] >= 0) focus = kNoCand;
       }
       if (focus == kNoCand) focus = rng_.below(static_cast<std::uint32_t>(k_));
+      if (it % 2 == 0) {
+        if (lns_exact(focus, opts_.lns_candidates)) {
+          loose_.clear();
+          for (std::int32_t p : {comp_.sp[focus], comp_.ip[focus]}) {
+            if (p < 0) continue;
+            for (auto v : comp_.pool[static_cast<std::size_t>(p)]) {
+              if (grp_[v] < 0) loose_.push_back(v);
+            }
+          }
+          std::vector<std::uint32_t> retry = loose_;
+          coverage_phase(&retry);
+        }
+        continue;
+      }
       compat(focus, cg_);
       if (cg_.empty()) continue;
       // Destroy a few groups near the focus.
@@ -1172,6 +1262,7 @@ class Heuristic {
 
   const Rules& rules_;
   const Component& comp_;
+  const Id* people_;
   Evaluator& ev_;
   const SolverOptions& opts_;
   std::size_t k_;
@@ -1187,7 +1278,9 @@ class Heuristic {
   Rng rng_;
   // Scratch.
   std::vector<std::int32_t> cg_, cg2_;
-  std::vector<std::uint32_t> t1_, t2_, all_, cur_, seeds_, set_;
+  std::vector<std::uint32_t> t1_, t2_, all_, cur_, seeds_, set_, sub_, loose_, cstamp_;
+  std::vector<std::int32_t> chosen_;
+  std::uint32_t tick3_ = 0;
   std::vector<std::pair<int, std::uint32_t>> partners_;
   struct NodeT {
     std::uint32_t x;
@@ -1206,7 +1299,7 @@ struct ComponentOutcome {
 ComponentOutcome solve_component(const Instance& in, std::span<const std::uint32_t> members,
                                  const SolverOptions& opts) {
   ComponentOutcome out;
-  const Component comp = make_component(in, members);
+  const Component comp = make_component(in.rules, in.cands.data(), members);
   const std::size_t k = comp.c.size();
   Evaluator ev(in.rules, comp.c.data(), in.people.data());
   out.stats.candidates = static_cast<std::uint32_t>(k);
@@ -1223,7 +1316,7 @@ ComponentOutcome solve_component(const Instance& in, std::span<const std::uint32
     for (std::uint32_t i = 0; i < k; ++i) state[i] = exact.coverable[i] != 0 ? 1 : 2;
     out.stats.exact = true;
   } else {
-    Heuristic h(in.rules, comp, ev, opts, 0x6a6f696e74ull ^ (std::uint64_t{members[0]} << 17));
+    Heuristic h(in.rules, comp, in.people.data(), ev, opts, 0x6a6f696e74ull ^ (std::uint64_t{members[0]} << 17));
     h.run();
     local_groups = h.groups();
     for (std::uint32_t i = 0; i < k; ++i) {
@@ -1236,7 +1329,11 @@ ComponentOutcome solve_component(const Instance& in, std::span<const std::uint32
   }
   std::uint64_t covered = 0;
   std::int64_t cost = 0;
+  std::vector<std::uint8_t> seen(k, 0);
   for (const auto& g : local_groups) {
+    for (auto x : g) {
+      if (seen[x]++ != 0) throw std::logic_error("joint-branches: a candidate is in two groups");
+    }
     const GroupEval e = ev(g);
     if (!e.feasible) throw std::logic_error("joint-branches: the optimiser produced an infeasible group");
     covered += g.size();

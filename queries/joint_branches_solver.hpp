@@ -108,6 +108,8 @@ struct SolverOptions {
   double perturbations_per_candidate = 2.0;
   std::uint32_t min_perturbations = 50;
   std::uint32_t max_perturbations = 20000;
+  // Candidates re-solved exactly by one large-neighbourhood step.
+  std::uint32_t lns_candidates = 12;
 };
 
 // Per-candidate outcome.
