@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -368,8 +370,10 @@ struct ExactOutcome {
   std::vector<std::vector<std::uint32_t>> groups;  // local indices
 };
 
+// With `core_value`, every group is worth max_units candidates (it will be filled up with
+// candidates that have no full members): the programme then maximises the number of groups.
 ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& ev,
-                         const SolverOptions& opts) {
+                         const SolverOptions& opts, bool core_value = false) {
   ExactOutcome out;
   const std::size_t k = comp.c.size();
   if (k > 3 * static_cast<std::size_t>(opts.exact_max_candidates)) return out;
@@ -392,7 +396,9 @@ ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& e
       }
       const GroupEval e = ev(members);
       if (!e.feasible) return;
-      feasible.emplace_back(members, static_cast<std::int64_t>(members.size()) * kCoverWeight - e.cost);
+      const auto worth = core_value ? static_cast<std::int64_t>(rules.max_units)
+                                    : static_cast<std::int64_t>(members.size());
+      feasible.emplace_back(members, worth * kCoverWeight - e.cost);
       for (auto m : members) out.coverable[m] = 1;
     };
     for_each_subset(comp.pool[p], rules.max_units, cur, 0, visit);
@@ -481,12 +487,36 @@ class Heuristic {
         rng_{seed} {}
 
   void run() {
+    pool_ver_.assign(comp_.pool.size(), 0);
+    fail_sig_.assign(k_, 0);
+    prove(/*with_full=*/true);
+    update_bound();
     construct();
+    dbg("construct");
     local_search_all();
-    prove_uncovered();
+    dbg("local search");
+    // Proving fillers can only tighten the bound when the candidate count is what binds.
+    if (covered_ < static_cast<std::int64_t>(bound_) && !g_binding_) {
+      prove(/*with_full=*/false);
+      update_bound();
+    }
     perturb();
+    dbg("perturb");
     local_search_all();
+    dbg("final");
   }
+  void dbg(const char* what) {
+    if (std::getenv("JB_DEBUG") == nullptr) return;
+    std::int64_t groups = 0;
+    for (const auto& g : gs_) groups += g.alive ? 1 : 0;
+    std::fprintf(stderr, "[k=%zu] %-12s covered %lld bound %llu groups %lld cost %lld nonfillers %llu\n", k_, what,
+                 static_cast<long long>(covered_), static_cast<unsigned long long>(bound_),
+                 static_cast<long long>(groups), static_cast<long long>(cost_),
+                 static_cast<unsigned long long>(nonfillers_));
+  }
+
+  // min(candidates not proven out, max_units * gmax(...)): see solve_component().
+  std::uint64_t bound() const { return bound_; }
 
   std::vector<std::vector<std::uint32_t>> groups() const {
     std::vector<std::vector<std::uint32_t>> out;
@@ -530,6 +560,29 @@ class Heuristic {
     gtouched_[static_cast<std::size_t>(g)] = journal_id_;
     journal_.push_back({g, G(g).m, G(g).alive, G(g).cost});
   }
+  bool open(std::int32_t g) const {
+    const Group& gr = gs_[static_cast<std::size_t>(g)];
+    return gr.alive && static_cast<int>(gr.m.size()) < rules_.max_units;
+  }
+  // Every change of a group bumps the versions of its members' pools (moves of uncovered
+  // candidates are retried only when one of their pools changed) and keeps `open_`, the number
+  // of groups with room, current.
+  void bump(std::int32_t g) {
+    for (auto x : G(g).m) {
+      for (std::int32_t p : {comp_.sp[x], comp_.ip[x]}) {
+        if (p >= 0) ++pool_ver_[static_cast<std::size_t>(p)];
+      }
+    }
+  }
+  void before(std::int32_t g) {
+    touch(g);
+    bump(g);
+    if (open(g)) --open_;
+  }
+  void after(std::int32_t g) {
+    bump(g);
+    if (open(g)) ++open_;
+  }
   void recost(std::int32_t g) {
     Group& gr = G(g);
     cost_ -= gr.cost;
@@ -549,7 +602,7 @@ class Heuristic {
   }
   std::int32_t create(std::span<const std::uint32_t> members) {
     const std::int32_t g = alloc();
-    touch(g);
+    before(g);
     Group& gr = G(g);
     gr.alive = true;
     gr.m.assign(members.begin(), members.end());
@@ -557,10 +610,11 @@ class Heuristic {
     for (auto x : members) grp_[x] = g;
     covered_ += static_cast<std::int64_t>(members.size());
     recost(g);
+    after(g);
     return g;
   }
   void dissolve(std::int32_t g) {
-    touch(g);
+    before(g);
     Group& gr = G(g);
     for (auto x : gr.m) grp_[x] = -1;
     covered_ -= static_cast<std::int64_t>(gr.m.size());
@@ -571,31 +625,48 @@ class Heuristic {
     free_.push_back(g);
   }
   void add(std::int32_t g, std::uint32_t x) {
-    touch(g);
+    before(g);
     G(g).m.push_back(x);
     grp_[x] = g;
     ++covered_;
     recost(g);
+    after(g);
   }
   void remove(std::int32_t g, std::uint32_t x) {
-    touch(g);
+    if (size(g) == 1) {
+      dissolve(g);
+      return;
+    }
+    before(g);
     auto& m = G(g).m;
     m.erase(std::find(m.begin(), m.end(), x));
     grp_[x] = -1;
     --covered_;
-    if (m.empty()) {
-      dissolve(g);
-    } else {
-      recost(g);
+    recost(g);
+    after(g);
+    for (std::int32_t p : {comp_.sp[x], comp_.ip[x]}) {
+      if (p >= 0) ++pool_ver_[static_cast<std::size_t>(p)];
     }
   }
   void replace(std::int32_t g, std::uint32_t out, std::uint32_t in) {
-    touch(g);
+    before(g);
     auto& m = G(g).m;
     *std::find(m.begin(), m.end(), out) = in;
     if (grp_[out] == g) grp_[out] = -1;  // it may already sit in its new group (swaps, chains)
     grp_[in] = g;
     recost(g);
+    after(g);
+    for (std::int32_t p : {comp_.sp[out], comp_.ip[out]}) {
+      if (p >= 0) ++pool_ver_[static_cast<std::size_t>(p)];
+    }
+  }
+  // Version signature of u's pools.
+  std::uint64_t signature(std::uint32_t u) const {
+    std::uint64_t sig = 1;
+    for (std::int32_t p : {comp_.sp[u], comp_.ip[u]}) {
+      if (p >= 0) sig += pool_ver_[static_cast<std::size_t>(p)];
+    }
+    return sig;
   }
 
   // --- evaluation helpers ---------------------------------------------------------------
@@ -629,39 +700,51 @@ class Heuristic {
 
   // --- construction ---------------------------------------------------------------------
 
-  // Greedy cores among the unassigned candidates with full members in `list` (one pool or
-  // cell, in locality order): seeds with 2 full members first, each grown by the partner that
-  // reaches min_full with the least waste, then the least cost.
-  void form_cores(const std::vector<std::uint32_t>& list) {
+  // Greedy cores among the unassigned candidates with full members in `list` (one pool, in
+  // locality order so that cheap partners sit side by side): seeds with 2 full members first,
+  // each grown by the nearby partner that reaches min_full with the least waste, then the
+  // least cost, never above `max_cost`.
+  void form_cores(const std::vector<std::uint32_t>& list, int max_cost, bool allow_waste = true) {
     seeds_.clear();
     for (auto v : list) {
-      if (grp_[v] < 0 && dead_[v] == 0 && full(v) > 0) seeds_.push_back(v);
+      if (grp_[v] < 0 && dead_[v] != 1 && full(v) > 0) seeds_.push_back(v);
     }
-    std::stable_sort(seeds_.begin(), seeds_.end(),
-                     [&](std::uint32_t a, std::uint32_t b) { return full(a) > full(b); });
+    if (seeds_.size() < 2) return;
+    order_.resize(seeds_.size());
+    std::iota(order_.begin(), order_.end(), 0u);
+    std::stable_sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return full(seeds_[a]) > full(seeds_[b]);
+    });
     const auto m = static_cast<std::uint32_t>(rules_.min_full);
-    for (auto s : seeds_) {
+    const auto n = static_cast<std::int64_t>(seeds_.size());
+    for (auto pos : order_) {
+      const std::uint32_t s = seeds_[pos];
       if (grp_[s] >= 0) continue;
       cur_.assign(1, s);
       std::uint32_t f = ev_.distinct_full(cur_);
       while (f < m && static_cast<int>(cur_.size()) < rules_.max_units) {
         std::uint32_t best = kNoCand, best_f = 0;
-        std::tuple<std::uint32_t, int, std::uint32_t> best_key{};
+        std::tuple<std::uint32_t, int, std::int64_t> best_key{};
         int scanned = 0;
-        for (auto v : seeds_) {
-          if (grp_[v] >= 0 || std::find(cur_.begin(), cur_.end(), v) != cur_.end()) continue;
-          if (++scanned > 64) break;
-          cur_.push_back(v);
-          const std::uint32_t nf = ev_.distinct_full(cur_);
-          const GroupEval e = ev_(cur_);
-          cur_.pop_back();
-          if (nf <= f || !e.valid) continue;
-          const std::uint32_t over = nf > m ? nf - m : 0;
-          const std::tuple<std::uint32_t, int, std::uint32_t> key{over, e.cost, 0u};
-          if (best == kNoCand || key < best_key) {
-            best = v;
-            best_f = nf;
-            best_key = key;
+        for (std::int64_t d = 1; d < n && scanned < 64; ++d) {
+          for (std::int64_t j : {static_cast<std::int64_t>(pos) - d, static_cast<std::int64_t>(pos) + d}) {
+            if (j < 0 || j >= n) continue;
+            const std::uint32_t v = seeds_[static_cast<std::size_t>(j)];
+            if (grp_[v] >= 0 || std::find(cur_.begin(), cur_.end(), v) != cur_.end()) continue;
+            ++scanned;
+            cur_.push_back(v);
+            const GroupEval e = ev_(cur_);
+            const std::uint32_t nf = e.valid ? ev_.distinct_full(cur_) : 0;
+            cur_.pop_back();
+            if (!e.valid || nf <= f || e.cost > max_cost) continue;
+            const std::uint32_t over = nf > m ? nf - m : 0;
+            if (over > 0 && !allow_waste) continue;
+            const std::tuple<std::uint32_t, int, std::int64_t> key{over, e.cost, d};
+            if (best == kNoCand || key < best_key) {
+              best = v;
+              best_f = nf;
+              best_key = key;
+            }
           }
         }
         if (best == kNoCand) break;
@@ -672,40 +755,35 @@ class Heuristic {
     }
   }
 
-  template <class Key>
-  void pass(Key key) {
-    std::vector<std::uint32_t> order(k_);
-    std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return key(a) < key(b);
-    });
-    std::vector<std::uint32_t> run;
-    for (std::size_t i = 0; i < k_; ++i) {
-      run.push_back(order[i]);
-      if (i + 1 == k_ || key(order[i + 1]) != key(order[i])) {
-        form_cores(run);
-        run.clear();
+  // Pools in locality order: a street by community then industry, an industry by street then
+  // community.
+  void sort_pools() {
+    local_order_ = comp_.pool;
+    const auto& c = comp_.c;
+    for (std::size_t p = 0; p < local_order_.size(); ++p) {
+      auto& list = local_order_[p];
+      if (p < comp_.street_pools) {
+        std::stable_sort(list.begin(), list.end(), [&](std::uint32_t a, std::uint32_t b) {
+          return std::tuple{c[a].community, c[a].industry} < std::tuple{c[b].community, c[b].industry};
+        });
+      } else {
+        std::stable_sort(list.begin(), list.end(), [&](std::uint32_t a, std::uint32_t b) {
+          return std::tuple{c[a].street, c[a].community} < std::tuple{c[b].street, c[b].community};
+        });
       }
     }
   }
 
+  // Cheapest cores first: layer by layer of cost, every pool.
   void construct() {
-    const auto& c = comp_.c;
-    if (rules_.industry) {
-      // Same street and industry: cost 0 under the industry basis.
-      pass([&](std::uint32_t u) {
-        return std::tuple{c[u].street, c[u].industry, c[u].community};
-      });
-    } else {
-      pass([&](std::uint32_t u) {
-        return std::tuple{c[u].street, c[u].community, c[u].industry};
-      });
-    }
-    if (rules_.street) {
-      pass([&](std::uint32_t u) { return std::tuple{c[u].street, 0u, 0u}; });
-    }
-    if (rules_.industry) {
-      pass([&](std::uint32_t u) { return std::tuple{c[u].industry, c[u].district, 0u}; });
+    sort_pools();
+    // Cores that reach min_full exactly come first (a core with more full members than needed
+    // may take what another core lacks), then the rest.
+    const int max_cost = 2 * (rules_.max_units - 1);
+    for (bool waste : {false, true}) {
+      for (int layer = 0; layer <= max_cost; ++layer) {
+        for (const auto& list : local_order_) form_cores(list, layer, waste);
+      }
     }
   }
 
@@ -821,6 +899,9 @@ class Heuristic {
     for (auto g : cg_) {
       const std::size_t n = size(g) + 1;
       if (n < 4 || n > 7 || static_cast<int>(n) > 2 * rules_.max_units) continue;
+      std::uint32_t fsum = full(u);
+      for (auto x : G(g).m) fsum += full(x);
+      if (fsum < 2 * static_cast<std::uint32_t>(rules_.min_full)) continue;  // two groups need 2m
       all_.assign(G(g).m.begin(), G(g).m.end());
       all_.push_back(u);
       for (std::uint32_t mask = 0; mask < (1u << (n - 1)); ++mask) {
@@ -855,6 +936,7 @@ class Heuristic {
   // Ejection chain: u replaces w1 in g1, w1 replaces w2 in g2, ..., the last one joins a group
   // with room. Breadth-first search over groups (each group at most once).
   bool try_eject(std::uint32_t u) {
+    if (open_ == 0) return false;  // a chain must end in a group with room
     using Node = NodeT;
     nodes_.clear();
     nodes_.push_back({u, -1, -1});
@@ -924,7 +1006,14 @@ class Heuristic {
       for (int with_full = 1; with_full >= 0; --with_full) {
         auto visit = [&](std::uint32_t u) {
           if (grp_[u] >= 0 || dead_[u] == 1 || (full(u) > 0) != (with_full == 1)) return;
-          if (cover(u)) progress = any = true;
+          if (covered_ >= static_cast<std::int64_t>(bound_)) return;  // provably optimal
+          const std::uint64_t sig = signature(u);
+          if (fail_sig_[u] == sig) return;  // nothing near u changed since it last failed
+          if (cover(u)) {
+            progress = any = true;
+          } else {
+            fail_sig_[u] = signature(u);
+          }
         };
         if (only != nullptr) {
           for (auto u : *only) visit(u);
@@ -946,6 +1035,10 @@ class Heuristic {
     for (std::size_t i = 0; i < G(g).m.size(); ++i) {
       const std::uint32_t c = G(g).m[i];
       const GroupEval without = ev_(with(g, c, kNoCand, t1_));
+      // Costs only grow as members join, so a move of c can lower the cost only when g is
+      // cheaper without c (a swap where only the partner is such is found from its side).
+      if (n > 2 && without.valid && without.cost >= G(g).cost) continue;
+      if (n == 2 && G(g).cost == 0) continue;
       compat(c, cg_);
       for (auto h : cg_) {
         if (h == g) continue;
@@ -981,7 +1074,7 @@ class Heuristic {
       }
     }
     // Merge with a group in the same pools.
-    if (static_cast<int>(n) < rules_.max_units) {
+    if (static_cast<int>(n) < rules_.max_units && G(g).cost > 0) {
       compat(G(g).m[0], cg_);
       for (auto h : cg_) {
         if (h == g || static_cast<int>(n + size(h)) > rules_.max_units) continue;
@@ -1041,21 +1134,43 @@ class Heuristic {
   }
 
   void local_search_all() {
+    // Group-centric filling first: each group takes the uncovered candidates it fits best.
+    for (std::size_t g = 0; g < gs_.size(); ++g) fill_group(static_cast<std::int32_t>(g));
     for (int round = 0; round < 10; ++round) {
-      const bool a = coverage_phase();
+      bool a = coverage_phase();
+      // Left-over candidates with full members: regroup the cores around each, once.
+      for (std::uint32_t u = 0; u < k_ && covered_ < static_cast<std::int64_t>(bound_); ++u) {
+        if (grp_[u] < 0 && full(u) > 0 && dead_[u] != 1 && core_lns(u, opts_.core_lns_candidates)) {
+          a = true;
+        }
+      }
       const bool b = cost_phase();
       if (!a && !b) break;
     }
   }
 
-  // Marks uncovered candidates that provably belong to no feasible group.
-  void prove_uncovered() {
+  // Marks uncovered candidates (with or without full members) that provably belong to no
+  // feasible group.
+  void prove(bool with_full) {
     FeasibilityProver prover(rules_, comp_, ev_);
     for (std::uint32_t u = 0; u < k_; ++u) {
-      if (grp_[u] >= 0 || dead_[u] != 0) continue;
-      const int r = prover.prove(u);
-      dead_[u] = r == 0 ? 1 : 2;  // 2: a group exists (or unknown)
+      if (grp_[u] >= 0 || dead_[u] != 0 || (full(u) > 0) != with_full) continue;
+      dead_[u] = prover.prove(u) == 0 ? 1 : 2;  // 2: a group exists (or unknown)
     }
+  }
+
+  void update_bound() {
+    std::uint64_t n = 0, n1 = 0, n2 = 0;
+    for (std::uint32_t u = 0; u < k_; ++u) {
+      if (dead_[u] == 1) continue;
+      ++n;
+      n1 += full(u) == 1 ? 1 : 0;
+      n2 += full(u) >= 2 ? 1 : 0;
+    }
+    nonfillers_ = n1 + n2;
+    const std::uint64_t by_groups = static_cast<std::uint64_t>(rules_.max_units) * gmax(n1, n2, rules_);
+    g_binding_ = by_groups < n;
+    bound_ = std::min(n, by_groups);
   }
 
   // --- iterated local search ---------------------------------------------------------
@@ -1083,6 +1198,11 @@ class Heuristic {
     for (const auto& s : journal_) {
       if (s.alive) {
         for (auto x : s.m) grp_[x] = s.g;
+      }
+    }
+    for (auto x : involved) {
+      for (std::int32_t p : {comp_.sp[x], comp_.ip[x]}) {
+        if (p >= 0) ++pool_ver_[static_cast<std::size_t>(p)];
       }
     }
     journal_open_ = false;
@@ -1158,38 +1278,167 @@ class Heuristic {
     return now > then;
   }
 
-  void perturb() {
-    std::uint64_t iterations = static_cast<std::uint64_t>(opts_.perturbations_per_candidate *
-                                                          static_cast<double>(k_));
-    iterations = std::clamp<std::uint64_t>(iterations, opts_.min_perturbations,
-                                           opts_.max_perturbations);
-    std::vector<std::uint32_t> uncovered;
-    std::vector<std::int32_t> chosen;
-    std::vector<std::uint32_t> freed;
-    for (std::uint64_t it = 0; it < iterations; ++it) {
-      if (it % 32 == 0) {
-        uncovered.clear();
-        for (std::uint32_t u = 0; u < k_; ++u) {
-          if (grp_[u] < 0 && dead_[u] != 1) uncovered.push_back(u);
+  // Core large-neighbourhood move: the candidates with full members of a few groups near u
+  // (plus uncovered ones of u's pools) are regrouped exactly into the most, then cheapest,
+  // cores; the cores are refilled from the freed and uncovered candidates. Journalled: undone
+  // when the objective got worse. Returns true on a strict improvement.
+  bool core_lns(std::uint32_t u, std::size_t limit) {
+    ++tick3_;
+    if (cstamp_.size() < k_) cstamp_.assign(k_, 0);
+    sub_.clear();
+    chosen_.clear();
+    auto take_group = [&](std::int32_t g) {
+      std::size_t nf = 0;
+      for (auto x : G(g).m) nf += full(x) > 0 ? 1 : 0;
+      if (nf + sub_.size() > limit || chosen_.size() >= 8) return;
+      for (auto x : G(g).m) {
+        if (cstamp_[x] == tick3_) return;
+      }
+      chosen_.push_back(g);
+      for (auto x : G(g).m) {
+        cstamp_[x] = tick3_;
+        if (full(x) > 0) sub_.push_back(x);
+      }
+    };
+    if (grp_[u] >= 0) {
+      take_group(grp_[u]);
+    } else if (full(u) > 0) {
+      cstamp_[u] = tick3_;
+      sub_.push_back(u);
+    }
+    compat(u, cg_);
+    for (std::size_t i = cg_.size(); i > 1; --i) {
+      std::swap(cg_[i - 1], cg_[rng_.below(static_cast<std::uint32_t>(i))]);
+    }
+    for (auto g : cg_) take_group(g);
+    for (std::int32_t p : {comp_.sp[u], comp_.ip[u]}) {
+      if (p < 0) continue;
+      for (auto v : comp_.pool[static_cast<std::size_t>(p)]) {
+        if (sub_.size() >= limit) break;
+        if (grp_[v] < 0 && full(v) > 0 && dead_[v] != 1 && cstamp_[v] != tick3_) {
+          cstamp_[v] = tick3_;
+          sub_.push_back(v);
         }
       }
-      // Focus on an uncovered candidate when there is one, else on a random one (cost).
-      std::uint32_t focus = kNoCand;
-      if (!uncovered.empty() && rng_.below(4) != 0) {
-        focus = uncovered[rng_.below(static_cast<std::uint32_t>(uncovered.size()))];
-        if (grp_[focus] >= 0) focus = kNoCand;
+    }
+    if (sub_.size() < 2 || chosen_.empty()) return false;
+    std::sort(sub_.begin(), sub_.end());
+    const Component sub = make_component(rules_, comp_.c.data(), sub_);
+    Evaluator sev(rules_, sub.c.data(), people_);
+    SolverOptions so;
+    so.exact_max_candidates = static_cast<std::uint32_t>(limit);
+    so.exact_max_work = opts_.exact_max_work;
+    ExactOutcome ex = solve_exact(rules_, sub, sev, so, /*core_value=*/true);
+    if (!ex.solved || ex.groups.size() < chosen_.size()) return false;
+    const std::int64_t before_obj = objective();
+    const std::int64_t covered_before = covered_, cost_before = cost_, open_before = open_;
+    open_journal();
+    freed_.clear();
+    for (auto g : chosen_) {
+      for (auto x : G(g).m) freed_.push_back(x);
+      dissolve(g);
+    }
+    created_.clear();
+    for (auto& grp : ex.groups) {
+      for (auto& x : grp) x = sub.global[x];
+      created_.push_back(create(grp));
+    }
+    for (auto g : created_) fill_group(g);
+    coverage_phase(&freed_);
+    touched_.clear();
+    for (const auto& sv : journal_) touched_.push_back(sv.g);
+    cost_phase(&touched_);
+    if (objective() < before_obj) {
+      rollback();
+      covered_ = covered_before;
+      cost_ = cost_before;
+      open_ = open_before;
+      return false;
+    }
+    journal_open_ = false;
+    return objective() > before_obj;
+  }
+
+  // Fills g up to max_units with the uncovered candidates of its pools that cost least
+  // (without full members first: those with full members may found other cores).
+  void fill_group(std::int32_t g) {
+    while (G(g).alive && static_cast<int>(size(g)) < rules_.max_units) {
+      const GroupEval now = ev_(G(g).m);
+      const std::uint32_t first = G(g).m[0];
+      std::uint32_t best = kNoCand;
+      std::pair<int, std::uint32_t> best_key{};
+      for (std::int32_t p : {now.street_cost >= 0 ? comp_.sp[first] : -1,
+                             now.industry_cost >= 0 ? comp_.ip[first] : -1}) {
+        if (p < 0) continue;
+        for (auto v : comp_.pool[static_cast<std::size_t>(p)]) {
+          if (grp_[v] >= 0 || dead_[v] == 1) continue;
+          const GroupEval e = ev_(with(g, kNoCand, v, t1_));
+          if (!e.feasible) continue;
+          const std::pair<int, std::uint32_t> key{e.cost - now.cost, full(v)};
+          if (best == kNoCand || key < best_key) {
+            best = v;
+            best_key = key;
+          }
+        }
       }
-      if (focus == kNoCand) focus = rng_.below(static_cast<std::uint32_t>(k_));
-      if (it % 2 == 0) {
-        if (lns_exact(focus, opts_.lns_candidates)) {
-          loose_.clear();
+      if (best == kNoCand) return;
+      add(g, best);
+    }
+  }
+
+  // Iterated local search. Coverage mode (below the bound): the focus is mostly an uncovered
+  // candidate; even steps re-solve its neighbourhood exactly, odd steps destroy a few groups
+  // near it and repair them greedily with shuffled cores (kept when not worse). Cost mode (at
+  // the bound): exact re-solving around random groups, which can only lower the cost.
+  void perturb() {
+    std::uint64_t alive = 0;
+    for (const auto& g : gs_) alive += g.alive ? 1 : 0;
+    std::uint64_t iterations = static_cast<std::uint64_t>(
+        opts_.perturbations_per_candidate * static_cast<double>(nonfillers_ + alive));
+    iterations = std::clamp<std::uint64_t>(iterations, opts_.min_perturbations,
+                                           opts_.max_perturbations);
+    std::vector<std::uint32_t> uncovered, uncovered_full, freed, retry;
+    std::vector<std::int32_t> chosen, touched;
+    for (std::uint64_t it = 0; it < iterations; ++it) {
+      const bool coverage_mode = covered_ < static_cast<std::int64_t>(bound_);
+      if (it % 32 == 0) {
+        uncovered.clear();
+        uncovered_full.clear();
+        for (std::uint32_t u = 0; u < k_; ++u) {
+          if (grp_[u] < 0 && dead_[u] != 1) (full(u) > 0 ? uncovered_full : uncovered).push_back(u);
+        }
+        uncovered.insert(uncovered.end(), uncovered_full.begin(), uncovered_full.end());
+      }
+      std::uint32_t focus = kNoCand;
+      if (coverage_mode && rng_.below(4) != 0) {
+        // When groups bind, left-over candidates with full members are what can found more.
+        const auto& from = g_binding_ && !uncovered_full.empty() ? uncovered_full : uncovered;
+        if (!from.empty()) focus = from[rng_.below(static_cast<std::uint32_t>(from.size()))];
+        if (focus != kNoCand && grp_[focus] >= 0) focus = kNoCand;
+      }
+      if (focus == kNoCand) {
+        if (!coverage_mode && alive > 0) {
+          // A member of a random group.
+          for (int tries = 0; tries < 8 && focus == kNoCand; ++tries) {
+            const auto& g = gs_[rng_.below(static_cast<std::uint32_t>(gs_.size()))];
+            if (g.alive) focus = g.m[rng_.below(static_cast<std::uint32_t>(g.m.size()))];
+          }
+        }
+        if (focus == kNoCand) focus = rng_.below(static_cast<std::uint32_t>(k_));
+      }
+      if (it % 3 == 1) {
+        core_lns(focus, opts_.core_lns_candidates);
+        continue;
+      }
+      if (!coverage_mode || it % 3 == 0) {
+        if (lns_exact(focus, opts_.lns_candidates) && coverage_mode) {
+          retry.clear();
           for (std::int32_t p : {comp_.sp[focus], comp_.ip[focus]}) {
             if (p < 0) continue;
             for (auto v : comp_.pool[static_cast<std::size_t>(p)]) {
-              if (grp_[v] < 0) loose_.push_back(v);
+              if (grp_[v] < 0) retry.push_back(v);
             }
           }
-          std::vector<std::uint32_t> retry = loose_;
           coverage_phase(&retry);
         }
         continue;
@@ -1205,8 +1454,8 @@ class Heuristic {
         cg_[pick] = cg_.back();
         cg_.pop_back();
       }
-      const std::int64_t before = objective();
-      const std::int64_t covered_before = covered_, cost_before = cost_;
+      const std::int64_t before_obj = objective();
+      const std::int64_t covered_before = covered_, cost_before = cost_, open_before = open_;
       open_journal();
       freed.clear();
       for (auto g : chosen) {
@@ -1214,28 +1463,30 @@ class Heuristic {
         dissolve(g);
       }
       if (grp_[focus] < 0) freed.push_back(focus);
-      for (auto u : uncovered) {
-        if (grp_[u] >= 0) continue;
-        const auto& cu = comp_.c[u];
+      // A few uncovered candidates of the focus's pools.
+      for (int j = 0; j < 6 && !uncovered.empty(); ++j) {
+        const std::uint32_t v = uncovered[rng_.below(static_cast<std::uint32_t>(uncovered.size()))];
+        const auto& cv = comp_.c[v];
         const auto& cf = comp_.c[focus];
-        if (u != focus && (cu.street == cf.street ||
-                           (cu.industry == cf.industry && cu.district == cf.district))) {
-          freed.push_back(u);
+        if (grp_[v] < 0 && v != focus &&
+            (cv.street == cf.street || (cv.industry == cf.industry && cv.district == cf.district))) {
+          freed.push_back(v);
         }
       }
-      // Repair: shuffled cores among the freed, then coverage moves, then cost moves.
       for (std::size_t i = freed.size(); i > 1; --i) {
         std::swap(freed[i - 1], freed[rng_.below(static_cast<std::uint32_t>(i))]);
       }
+      for (auto x : freed) fail_sig_[x] = 0;
       repair_cores(freed);
       coverage_phase(&freed);
-      std::vector<std::int32_t> touched;
-      for (const auto& s : journal_) touched.push_back(s.g);
+      touched.clear();
+      for (const auto& sv : journal_) touched.push_back(sv.g);
       cost_phase(&touched);
-      if (objective() < before) {
+      if (objective() < before_obj) {
         rollback();
         covered_ = covered_before;
         cost_ = cost_before;
+        open_ = open_before;
       } else {
         journal_open_ = false;
       }
@@ -1255,7 +1506,7 @@ class Heuristic {
         for (auto v : freed) {
           if ((kind == 0 ? comp_.sp[v] : comp_.ip[v]) == p) list.push_back(v);
         }
-        form_cores(list);
+        form_cores(list, std::numeric_limits<int>::max());
       }
     }
   }
@@ -1279,7 +1530,13 @@ class Heuristic {
   // Scratch.
   std::vector<std::int32_t> cg_, cg2_;
   std::vector<std::uint32_t> t1_, t2_, all_, cur_, seeds_, set_, sub_, loose_, cstamp_;
-  std::vector<std::int32_t> chosen_;
+  std::vector<std::uint64_t> pool_ver_, fail_sig_;
+  std::int64_t open_ = 0;
+  std::uint64_t bound_ = 0, nonfillers_ = 0;
+  bool g_binding_ = false;
+  std::vector<std::int32_t> chosen_, created_, touched_;
+  std::vector<std::uint32_t> order_, freed_;
+  std::vector<std::vector<std::uint32_t>> local_order_;
   std::uint32_t tick3_ = 0;
   std::vector<std::pair<int, std::uint32_t>> partners_;
   struct NodeT {

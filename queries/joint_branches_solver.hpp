@@ -110,6 +110,8 @@ struct SolverOptions {
   std::uint32_t max_perturbations = 20000;
   // Candidates re-solved exactly by one large-neighbourhood step.
   std::uint32_t lns_candidates = 12;
+  // Candidates with full members regrouped exactly by one core step.
+  std::uint32_t core_lns_candidates = 14;
 };
 
 // Per-candidate outcome.
