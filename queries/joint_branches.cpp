@@ -1,7 +1,6 @@
 #include "queries/joint_branches.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -240,8 +239,6 @@ JointBranchPlan joint_branches(const OrgGraph& g, const JointBranchOptions& o) {
   joint::SolverOptions so;
   so.exact_max_candidates = o.exact_max_candidates;
   so.perturbations_per_candidate = o.perturbations_per_candidate;
-  if (const char* e = std::getenv("JB_EFFORT")) so.perturbations_per_candidate = std::atof(e);  // TEMP
-  if (const char* e = std::getenv("JB_LNS")) so.lns_candidates = static_cast<std::uint32_t>(std::atoi(e));  // TEMP
   const joint::Solution sol = joint::solve(b.inst, so);
 
   JointBranchPlan plan;

@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <cstdio>
-#include <cstdlib>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -334,11 +333,6 @@ class FeasibilityProver {
 // ---------------------------------------------------------------------------------------------
 // Exact: dynamic programming over subsets of the candidates that belong to a feasible group.
 
-struct ExactGroup {
-  std::uint64_t mask;  // over the compressed candidate list
-  std::int64_t value;
-};
-
 // Enumerates the subsets of `pool` with 2..max_units members; calls visit(members).
 template <class Visit>
 void for_each_subset(std::span<const std::uint32_t> pool, int max_units,
@@ -413,37 +407,100 @@ ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& e
     }
   }
   const std::size_t kc = cand.size();
-  if (kc > opts.exact_max_candidates || kc > 30) return out;
+  if (kc > opts.exact_max_candidates || kc > 26) return out;
   if (kc == 0) {
     out.solved = true;
     return out;
   }
-  // Groups by their lowest candidate.
-  std::vector<std::vector<ExactGroup>> by_low(kc);
-  for (const auto& [members, value] : feasible) {
+  // best[mask] = optimum over the candidates of mask: the lowest candidate is left out, or
+  // joins a feasible group of candidates from mask. The groups containing it are enumerated as
+  // combinations of mask's other candidates, pruned as soon as they leave one pool (street or
+  // industry + district), and looked up in `value`.
+  const std::uint64_t full = (std::uint64_t{1} << kc) - 1;
+  std::vector<std::int32_t> sp(kc), ip(kc);
+  for (std::size_t b = 0; b < kc; ++b) {
+    sp[b] = comp.sp[cand[b]];
+    ip[b] = comp.ip[cand[b]];
+  }
+  // Work estimate: for lowest candidate i with r candidates above it, a of them in its street
+  // pool and b in its industry pool, the combinations tried over all masks number at most
+  // 2^r * sum_{j < max_units} (C(a, j) + C(b, j)) / 2^j.
+  double work = 0;
+  for (std::size_t i = 0; i < kc; ++i) {
+    const std::size_t r = kc - 1 - i;
+    std::size_t a = 0, bcount = 0;
+    for (std::size_t j = i + 1; j < kc; ++j) {
+      a += (sp[j] >= 0 && sp[j] == sp[i]) ? 1 : 0;
+      bcount += (ip[j] >= 0 && ip[j] == ip[i]) ? 1 : 0;
+    }
+    double ca = 1, cb = 1, sum = 0, scale = 1;
+    for (std::size_t j = 0; j < static_cast<std::size_t>(rules.max_units); ++j) {
+      sum += (ca + cb) * scale;
+      ca = j < a ? ca * static_cast<double>(a - j) / static_cast<double>(j + 1) : 0;
+      cb = j < bcount ? cb * static_cast<double>(bcount - j) / static_cast<double>(j + 1) : 0;
+      scale /= 2;
+    }
+    work += std::ldexp(sum, static_cast<int>(r));
+    if (work > static_cast<double>(opts.exact_max_work)) return out;
+  }
+  constexpr std::int64_t kNoValue = std::numeric_limits<std::int64_t>::min();
+  std::vector<std::int64_t> value(full + 1, kNoValue);
+  for (const auto& [members, v] : feasible) {
     std::uint64_t mask = 0;
     for (auto m : members) mask |= std::uint64_t{1} << index[m];
-    by_low[static_cast<std::size_t>(std::countr_zero(mask))].push_back({mask, value});
+    value[mask] = v;
   }
-  std::uint64_t work = 0;
-  for (std::size_t i = 0; i < kc; ++i) {
-    work += (std::uint64_t{1} << (kc - 1 - i)) * (by_low[i].size() + 1);
-    if (work > opts.exact_max_work) return out;
-  }
-  const std::uint64_t full = (std::uint64_t{1} << kc) - 1;
-  std::vector<std::int64_t> best(full + 1, 0);
-  std::vector<std::int32_t> choice(full + 1, -1);
+  // Common street / industry pool of every set (-1: none).
+  std::vector<std::int32_t> msp(full + 1, -1), mip(full + 1, -1);
   for (std::uint64_t mask = 1; mask <= full; ++mask) {
     const auto low = static_cast<std::size_t>(std::countr_zero(mask));
-    std::int64_t b = best[mask & (mask - 1)];
-    std::int32_t ch = -1;
-    const auto& gl = by_low[low];
-    for (std::size_t gi = 0; gi < gl.size(); ++gi) {
-      if ((gl[gi].mask & ~mask) != 0) continue;
-      const std::int64_t v = gl[gi].value + best[mask ^ gl[gi].mask];
-      if (v > b) {
-        b = v;
-        ch = static_cast<std::int32_t>(gi);
+    const std::uint64_t rest = mask & (mask - 1);
+    msp[mask] = (rest == 0 || msp[rest] == sp[low]) ? sp[low] : -1;
+    mip[mask] = (rest == 0 || mip[rest] == ip[low]) ? ip[low] : -1;
+  }
+  std::vector<std::int64_t> best(full + 1, 0);
+  std::vector<std::uint32_t> choice(full + 1, 0);  // group mask taken with the lowest, 0: none
+  std::array<std::uint32_t, 64> bits{};
+  const int max_others = rules.max_units - 1;
+  for (std::uint64_t mask = 1; mask <= full; ++mask) {
+    const std::uint64_t low = mask & (~mask + 1);
+    const std::uint64_t rest = mask ^ low;
+    std::int64_t b = best[rest];
+    std::uint32_t ch = 0;
+    std::size_t nbits = 0;
+    for (std::uint64_t r = rest; r != 0; r &= r - 1) {
+      bits[nbits++] = static_cast<std::uint32_t>(std::countr_zero(r));
+    }
+    // Iterative depth-first enumeration of combinations of bits (stack of positions).
+    std::array<std::size_t, 64> pos{};
+    std::array<std::uint64_t, 65> set{};
+    set[0] = low;
+    int depth = 0;
+    pos[0] = 0;
+    while (depth >= 0) {
+      if (pos[depth] >= nbits) {
+        --depth;
+        if (depth >= 0) ++pos[depth];
+        continue;
+      }
+      const std::uint64_t g = set[depth] | (std::uint64_t{1} << bits[pos[depth]]);
+      if (msp[g] < 0 && mip[g] < 0) {  // left every pool: so do all supersets
+        ++pos[depth];
+        continue;
+      }
+      if (value[g] != kNoValue) {
+        const std::int64_t v = value[g] + best[mask ^ g];
+        if (v > b) {
+          b = v;
+          ch = static_cast<std::uint32_t>(g);
+        }
+      }
+      if (depth + 1 < max_others) {
+        set[depth + 1] = g;
+        pos[depth + 1] = pos[depth] + 1;
+        ++depth;
+      } else {
+        ++pos[depth];
       }
     }
     best[mask] = b;
@@ -451,13 +508,11 @@ ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& e
   }
   std::uint64_t mask = full;
   while (mask != 0) {
-    const auto low = static_cast<std::size_t>(std::countr_zero(mask));
-    const std::int32_t ch = choice[mask];
-    if (ch < 0) {
+    const std::uint64_t gm = choice[mask];
+    if (gm == 0) {
       mask &= mask - 1;
       continue;
     }
-    const std::uint64_t gm = by_low[low][static_cast<std::size_t>(ch)].mask;
     std::vector<std::uint32_t> group;
     for (std::size_t b = 0; b < kc; ++b) {
       if ((gm >> b) & 1u) group.push_back(cand[b]);
@@ -492,29 +547,15 @@ class Heuristic {
     prove(/*with_full=*/true);
     update_bound();
     construct();
-    dbg("construct");
     local_search_all();
-    dbg("local search");
     // Proving fillers can only tighten the bound when the candidate count is what binds.
     if (covered_ < static_cast<std::int64_t>(bound_) && !g_binding_) {
       prove(/*with_full=*/false);
       update_bound();
     }
     perturb();
-    dbg("perturb");
     local_search_all();
-    dbg("final");
   }
-  void dbg(const char* what) {
-    if (std::getenv("JB_DEBUG") == nullptr) return;
-    std::int64_t groups = 0;
-    for (const auto& g : gs_) groups += g.alive ? 1 : 0;
-    std::fprintf(stderr, "[k=%zu] %-12s covered %lld bound %llu groups %lld cost %lld nonfillers %llu\n", k_, what,
-                 static_cast<long long>(covered_), static_cast<unsigned long long>(bound_),
-                 static_cast<long long>(groups), static_cast<long long>(cost_),
-                 static_cast<unsigned long long>(nonfillers_));
-  }
-
   // min(candidates not proven out, max_units * gmax(...)): see solve_component().
   std::uint64_t bound() const { return bound_; }
 

@@ -102,16 +102,16 @@ struct SolverOptions {
   // Components are solved exactly when they have at most this many candidates that belong to
   // a feasible group and the subset dynamic programme needs at most `exact_max_work` steps.
   std::uint32_t exact_max_candidates = 20;
-  std::uint64_t exact_max_work = 6'000'000;
+  std::uint64_t exact_max_work = 20'000'000;
   // Rounds of perturbation in the iterated local search, per candidate of the component
   // (at least `min_perturbations`, at most `max_perturbations`).
   double perturbations_per_candidate = 2.0;
   std::uint32_t min_perturbations = 50;
   std::uint32_t max_perturbations = 20000;
   // Candidates re-solved exactly by one large-neighbourhood step.
-  std::uint32_t lns_candidates = 12;
+  std::uint32_t lns_candidates = 10;
   // Candidates with full members regrouped exactly by one core step.
-  std::uint32_t core_lns_candidates = 14;
+  std::uint32_t core_lns_candidates = 12;
 };
 
 // Per-candidate outcome.
