@@ -508,10 +508,13 @@ OrgGrouping joint_branches_for_org(const OrgGraph& g, Id org, const JointBranchO
   joint::Evaluator ev(b.inst.rules, b.inst.cands.data(), b.inst.people.data());
   for (const auto& f : search.found()) out.groups.push_back(make_group(g, b, f.members, ev));
   if (!out.groups.empty()) {
+    const std::string count = out.groups.size() == top
+                                  ? "at least " + std::to_string(top) + " feasible group(s) (the " +
+                                        std::to_string(top) + " cheapest are listed)"
+                                  : std::to_string(out.groups.size()) + " feasible group(s)";
     return done(OrgGroupingStatus::groupable,
-                id + " can join " + std::to_string(out.groups.size()) +
-                    (out.groups.size() == top ? " or more" : "") +
-                    " feasible group(s); the cheapest costs " + std::to_string(out.groups[0].cost));
+                id + " can join " + count + "; the cheapest costs " +
+                    std::to_string(out.groups[0].cost));
   }
   const std::string hedge = out.exhaustive ? "" : " (bounded search: not every group was tried)";
   // Which constraint fails? Relax the party limit first, then look at the full members alone.
