@@ -1,0 +1,264 @@
+#include "loaders/joint_branches_writer.hpp"
+
+#include <cstdio>
+
+#include "loaders/json_out.hpp"
+
+namespace orgraph {
+
+namespace {
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+std::string csv(std::string_view s) {
+  const bool quote = s.find_first_of(",\"\n\r") != std::string_view::npos;
+  if (!quote) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string_view basis_choice(JointBasisChoice b) {
+  switch (b) {
+    case JointBasisChoice::street: return "street";
+    case JointBasisChoice::industry: return "industry";
+    case JointBasisChoice::both: return "both";
+  }
+  return "both";
+}
+
+void options_json(JsonOut& j, const OrgGraph& g, const JointBranchOptions& o) {
+  j.key("options").begin_object();
+  j.key("basis").str(basis_choice(o.basis));
+  j.key("min_full").integer(o.min_full);
+  j.key("max_units").integer(o.max_units);
+  j.key("max_members").integer(o.max_members);
+  j.key("no_fillers").boolean(o.no_fillers);
+  j.key("area");
+  if (o.area == kNone) {
+    j.null();
+  } else {
+    j.str(g.area_ids[o.area]);
+  }
+  j.key("industry");
+  if (o.industry.empty()) {
+    j.null();
+  } else {
+    j.str(o.industry);
+  }
+  j.end_object();
+}
+
+void group_json(JsonOut& j, const OrgGraph& g, const JointGroup& x, const std::string& id) {
+  j.begin_object();
+  if (!id.empty()) j.key("id").str(id);
+  j.key("basis").str(to_string(x.basis));
+  j.key("area_id").str(g.area_ids[x.area]);
+  j.key("area_name").str(g.area_names[x.area]);
+  j.key("industry");
+  if (x.industry == kNone) {
+    j.null();
+  } else {
+    j.str(g.industry_names[x.industry]);
+  }
+  j.key("orgs").begin_array();
+  for (Id o : x.orgs) j.str(g.org_ids[o]);
+  j.end_array();
+  j.key("full_members").num(x.full_members);
+  j.key("party_members").num(x.party_members);
+  j.key("cost").integer(x.cost);
+  j.key("proposed_superior");
+  if (x.superior == kNone) {
+    j.null();
+  } else {
+    j.str(g.unit_ids[x.superior]);
+  }
+  j.key("superior_missing").boolean(x.superior_missing());
+  j.key("also_valid_as");
+  if (x.both_bases) {
+    j.str(x.basis == JointBasis::street ? "industry" : "street");
+  } else {
+    j.null();
+  }
+  j.end_object();
+}
+
+std::string superior_text(const OrgGraph& g, const JointGroup& x) {
+  if (x.superior == kNone) return "(none: flagged)";
+  return std::string(g.unit_ids[x.superior]);
+}
+
+std::string area_text(const OrgGraph& g, Id area) {
+  std::string s(g.area_ids[area]);
+  if (!g.area_names[area].empty()) s += " " + std::string(g.area_names[area]);
+  return s;
+}
+
+std::string orgs_text(const OrgGraph& g, const JointGroup& x) {
+  std::string s;
+  for (Id o : x.orgs) {
+    if (!s.empty()) s += ' ';
+    s += g.org_ids[o];
+  }
+  return s;
+}
+
+std::string industry_text(const OrgGraph& g, const JointGroup& x) {
+  return x.industry == kNone ? std::string("(mixed)") : std::string(g.industry_names[x.industry]);
+}
+
+void csv_rows(std::string& out, const OrgGraph& g, const JointGroup& x, const std::string& id) {
+  for (Id o : x.orgs) {
+    out += csv(id) + ',' + std::string(to_string(x.basis)) + ',' + csv(g.area_ids[x.area]) + ',' +
+           csv(g.area_names[x.area]) + ',' +
+           (x.industry == kNone ? std::string() : csv(g.industry_names[x.industry])) + ',' +
+           csv(g.org_ids[o]) + ',' + csv(g.org_names[o]) + ',' +
+           std::to_string(g.orgs[o].full_members) + ',' + std::to_string(x.full_members) + ',' +
+           std::to_string(x.party_members) + ',' + std::to_string(x.cost) + ',' +
+           (x.superior == kNone ? std::string() : csv(g.unit_ids[x.superior])) + ',' +
+           (x.superior == kNone ? std::string() : csv(g.unit_names[x.superior])) + ',' +
+           (x.superior_missing() ? "yes" : "no") + "\r\n";
+  }
+}
+
+constexpr std::string_view kCsvHeader =
+    "group_id,basis,area_id,area_name,industry,org_id,org_name,org_full_members,"
+    "group_full_members,group_party_members,cost,proposed_superior,superior_name,"
+    "superior_missing\r\n";
+
+}  // namespace
+
+std::string joint_group_id(std::size_t index) { return "J" + std::to_string(index + 1); }
+
+std::string joint_branches_json(const OrgGraph& g, const JointBranchPlan& plan,
+                                const JointBranchOptions& o) {
+  JsonOut j;
+  j.begin_object();
+  j.key("groups").begin_array();
+  for (std::size_t i = 0; i < plan.groups.size(); ++i) group_json(j, g, plan.groups[i], joint_group_id(i));
+  j.end_array();
+  const auto& s = plan.summary;
+  j.key("summary").begin_object();
+  j.key("candidates").num(s.candidates);
+  j.key("covered").num(s.covered);
+  j.key("upper_bound").num(s.upper_bound);
+  j.key("ratio").real(s.ratio);
+  j.key("groups").num(s.groups);
+  j.key("uncovered").num(s.candidates - s.covered);
+  j.key("total_cost").integer(s.total_cost);
+  j.key("superior_missing").num(s.superior_missing);
+  j.key("components").num(s.components);
+  j.key("largest_component").num(s.largest_component);
+  j.key("exact_components").num(s.exact_components);
+  j.key("exact_candidates").num(s.exact_candidates);
+  j.end_object();
+  j.key("uncovered").begin_array();
+  for (const auto& u : plan.uncovered) {
+    j.begin_object();
+    j.key("org").str(g.org_ids[u.org]);
+    j.key("full_members").num(g.orgs[u.org].full_members);
+    j.key("reason").str(to_string(u.reason));
+    j.end_object();
+  }
+  j.end_array();
+  options_json(j, g, o);
+  j.end_object();
+  return j.take();
+}
+
+std::string joint_branches_table(const OrgGraph& g, const JointBranchPlan& plan,
+                                 const JointBranchOptions& o) {
+  (void)o;
+  std::string out;
+  char line[256];
+  const auto& s = plan.summary;
+  std::snprintf(line, sizeof line,
+                "Joint branches: %llu group(s) cover %llu of %llu candidates (upper bound %llu, "
+                "ratio %.4f), total cost %lld\n",
+                static_cast<unsigned long long>(s.groups), static_cast<unsigned long long>(s.covered),
+                static_cast<unsigned long long>(s.candidates),
+                static_cast<unsigned long long>(s.upper_bound), s.ratio,
+                static_cast<long long>(s.total_cost));
+  out += line;
+  if (s.superior_missing > 0) {
+    out += std::to_string(s.superior_missing) + " group(s) have no proposed superior (flagged)\n";
+  }
+  out += '\n';
+  for (std::size_t i = 0; i < plan.groups.size(); ++i) {
+    const JointGroup& x = plan.groups[i];
+    std::snprintf(line, sizeof line, "%-6s %-8s %-28s %-16s full %3u party %3u cost %d  superior %s\n",
+                  joint_group_id(i).c_str(), std::string(to_string(x.basis)).c_str(),
+                  area_text(g, x.area).c_str(), industry_text(g, x).c_str(), x.full_members,
+                  x.party_members, x.cost, superior_text(g, x).c_str());
+    out += line;
+    out += "       orgs: " + orgs_text(g, x) + "\n";
+  }
+  if (!plan.uncovered.empty()) {
+    out += "\nUncovered candidates (" + std::to_string(plan.uncovered.size()) + "):\n";
+    for (const auto& u : plan.uncovered) {
+      out += "  " + std::string(g.org_ids[u.org]) + "  full " +
+             std::to_string(g.orgs[u.org].full_members) + "  " + std::string(to_string(u.reason)) +
+             "\n";
+    }
+  }
+  return out;
+}
+
+std::string joint_branches_csv(const OrgGraph& g, const JointBranchPlan& plan) {
+  std::string out(kBom);
+  out += kCsvHeader;
+  for (std::size_t i = 0; i < plan.groups.size(); ++i) csv_rows(out, g, plan.groups[i], joint_group_id(i));
+  return out;
+}
+
+std::string org_grouping_json(const OrgGraph& g, const OrgGrouping& a, const JointBranchOptions& o) {
+  JsonOut j;
+  j.begin_object();
+  j.key("org").str(g.org_ids[a.org]);
+  j.key("org_name").str(g.org_names[a.org]);
+  j.key("full_members").num(g.orgs[a.org].full_members);
+  j.key("status").str(to_string(a.status));
+  j.key("groupable").boolean(a.status == OrgGroupingStatus::groupable);
+  j.key("message").str(a.message);
+  j.key("neighbours").num(a.neighbours);
+  j.key("exhaustive").boolean(a.exhaustive);
+  j.key("groups").begin_array();
+  for (std::size_t i = 0; i < a.groups.size(); ++i) {
+    group_json(j, g, a.groups[i], "option" + std::to_string(i + 1));
+  }
+  j.end_array();
+  options_json(j, g, o);
+  j.end_object();
+  return j.take();
+}
+
+std::string org_grouping_table(const OrgGraph& g, const OrgGrouping& a) {
+  std::string out = std::string(g.org_ids[a.org]) + " " + std::string(g.org_names[a.org]) +
+                    " (full members " + std::to_string(g.orgs[a.org].full_members) + "): " +
+                    std::string(to_string(a.status)) + "\n" + a.message + "\n";
+  char line[256];
+  for (std::size_t i = 0; i < a.groups.size(); ++i) {
+    const JointGroup& x = a.groups[i];
+    std::snprintf(line, sizeof line, "\n#%zu %-8s %-28s %-16s full %3u party %3u cost %d  superior %s\n",
+                  i + 1, std::string(to_string(x.basis)).c_str(), area_text(g, x.area).c_str(),
+                  industry_text(g, x).c_str(), x.full_members, x.party_members, x.cost,
+                  superior_text(g, x).c_str());
+    out += line;
+    out += "   orgs: " + orgs_text(g, x) + "\n";
+  }
+  if (!a.exhaustive) out += "\n(bounded search: larger neighbourhoods were not enumerated fully)\n";
+  return out;
+}
+
+std::string org_grouping_csv(const OrgGraph& g, const OrgGrouping& a) {
+  std::string out(kBom);
+  out += kCsvHeader;
+  for (std::size_t i = 0; i < a.groups.size(); ++i) csv_rows(out, g, a.groups[i], "option" + std::to_string(i + 1));
+  return out;
+}
+
+}  // namespace orgraph
