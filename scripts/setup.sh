@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build g++ pkg-config
   libboost-graph-dev libtbb-dev rapidjson-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-networkx nodejs npm
+  python3 python3-networkx python3-pil nodejs npm chromium
 )
 if [ "${ORGRAPH_SETUP_EXTRA:-}" != "" ]; then
   # shellcheck disable=SC2206
