@@ -191,7 +191,7 @@ std::string render_report_html(const ReportData& r) {
   out << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       << "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
       << "<title>" << html_escape(r.title) << "</title><style>" << kStyle << "</style></head>\n"
-      << "<body><header><h1>" << html_escape(r.title) << "</h1><p>" << html_escape(r.subtitle)
+      << "<body><script>window.addEventListener('error',function(e){var n=+(document.body.getAttribute('data-errors')||0)+1;document.body.setAttribute('data-errors',String(n));document.body.setAttribute('data-last-error',String(e.message));});</script><header><h1>" << html_escape(r.title) << "</h1><p>" << html_escape(r.subtitle)
       << "</p></header><main>\n<section class=\"headlines\">";
   for (const auto& h : r.headlines) {
     out << "<div class=\"headline\"><div class=\"value\">" << html_escape(h.value)
