@@ -120,13 +120,19 @@ void BM_Afforest(benchmark::State& state) {
     orgraph::connected_components(g.offsets, g.targets, labels);
     benchmark::DoNotOptimize(labels.data());
   }
-  label(state, g,
-        std::string(kGraphNames[which]) + ", threads=" + std::to_string(state.range(1)));
+  label(state, g, std::string(kGraphNames[which]) + ", threads=" + std::to_string(state.range(1)));
   orgraph::par::set_threads(0);
 }
 BENCHMARK(BM_Afforest)
-    ->Args({0, 1})->Args({0, 2})->Args({1, 1})->Args({1, 2})->Args({2, 1})->Args({2, 2})
-    ->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+    ->Args({0, 1})
+    ->Args({0, 2})
+    ->Args({1, 1})
+    ->Args({1, 2})
+    ->Args({2, 1})
+    ->Args({2, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
 
 void BM_BglConnectedComponents(benchmark::State& state) {
   const int which = static_cast<int>(state.range(0));
@@ -154,7 +160,12 @@ void BM_BglConnectedComponents(benchmark::State& state) {
   label(state, g, std::string(kGraphNames[which]) + ", BGL serial DFS");
 }
 BENCHMARK(BM_BglConnectedComponents)
-    ->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->MinTime(2.0);
 
 }  // namespace
 

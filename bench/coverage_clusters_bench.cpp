@@ -46,8 +46,13 @@ void BM_Coverage(benchmark::State& state) {
   orgraph::par::set_threads(0);
 }
 BENCHMARK(BM_Coverage)
-    ->Args({0, 1})->Args({0, 2})->Args({1, 1})->Args({1, 2})->Args({2, 2})
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Args({0, 1})
+    ->Args({0, 2})
+    ->Args({1, 1})
+    ->Args({1, 2})
+    ->Args({2, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // Args: link set (0 person,community; 1 all three), threads.
 void BM_Clusters(benchmark::State& state) {
@@ -67,8 +72,12 @@ void BM_Clusters(benchmark::State& state) {
   orgraph::par::set_threads(0);
 }
 BENCHMARK(BM_Clusters)
-    ->Args({0, 1})->Args({0, 2})->Args({1, 1})->Args({1, 2})
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+    ->Args({0, 1})
+    ->Args({0, 2})
+    ->Args({1, 1})
+    ->Args({1, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

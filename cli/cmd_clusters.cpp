@@ -40,9 +40,15 @@ int run_clusters(const ClustersArgs& args, const Globals& g) {
   const ClusterReport report = uncovered_clusters(graph, options);
   progress.begin("write");
   switch (format) {
-    case Format::json: emit(g, clusters_json(graph, report, options)); break;
-    case Format::csv: emit(g, clusters_csv(graph, report)); break;
-    case Format::table: emit(g, clusters_table(graph, report, options)); break;
+    case Format::json:
+      emit(g, clusters_json(graph, report, options));
+      break;
+    case Format::csv:
+      emit(g, clusters_csv(graph, report));
+      break;
+    case Format::table:
+      emit(g, clusters_table(graph, report, options));
+      break;
   }
   progress.end();
   return kOk;
@@ -57,8 +63,7 @@ const bool registered = register_command(
                       "links between uncovered orgs: comma-separated person, community, "
                       "street-industry")
            ->default_val("person,community");
-       sub.add_option("--within", args->within,
-                      "keep only links inside one street or one district")
+       sub.add_option("--within", args->within, "keep only links inside one street or one district")
            ->check(CLI::IsMember({"street", "district"}));
        sub.add_option("--min-size", args->min_size, "list clusters of at least K orgs")
            ->default_val(1);

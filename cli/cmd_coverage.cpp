@@ -23,9 +23,15 @@ int run_coverage(const CoverageArgs& args, const Globals& g) {
   const CoverageReport report = coverage(graph, options);
   progress.begin("write");
   switch (format) {
-    case Format::json: emit(g, coverage_json(graph, report)); break;
-    case Format::csv: emit(g, coverage_csv(graph, report)); break;
-    case Format::table: emit(g, coverage_table(graph, report)); break;
+    case Format::json:
+      emit(g, coverage_json(graph, report));
+      break;
+    case Format::csv:
+      emit(g, coverage_csv(graph, report));
+      break;
+    case Format::table:
+      emit(g, coverage_table(graph, report));
+      break;
   }
   progress.end();
   return kOk;

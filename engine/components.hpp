@@ -25,8 +25,8 @@
 namespace orgraph {
 
 struct ComponentsOptions {
-  int neighbor_rounds = 2;      // neighbours per vertex linked before sampling
-  std::uint32_t samples = 1024; // vertices sampled to find the largest component
+  int neighbor_rounds = 2;       // neighbours per vertex linked before sampling
+  std::uint32_t samples = 1024;  // vertices sampled to find the largest component
 };
 
 // labels[v] = the smallest vertex id in v's component. offsets has n + 1 entries; the rows of

@@ -65,16 +65,16 @@ std::string table_row(std::string_view key, std::string_view name, const Coverag
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "%-14.*s %8llu %8llu %7s %8llu %7s %8llu %8llu %9llu %7s %7llu %8llu %8llu  %.*s\n",
-                static_cast<int>(key.size()), key.data(),
-                static_cast<unsigned long long>(c.orgs), static_cast<unsigned long long>(c.covered),
-                percent(c.org_rate()).c_str(), static_cast<unsigned long long>(c.work_covered),
-                percent(c.work_rate()).c_str(), static_cast<unsigned long long>(c.full_members),
+                static_cast<int>(key.size()), key.data(), static_cast<unsigned long long>(c.orgs),
+                static_cast<unsigned long long>(c.covered), percent(c.org_rate()).c_str(),
+                static_cast<unsigned long long>(c.work_covered), percent(c.work_rate()).c_str(),
+                static_cast<unsigned long long>(c.full_members),
                 static_cast<unsigned long long>(c.party_members),
                 static_cast<unsigned long long>(c.staff), percent(c.full_share()).c_str(),
                 static_cast<unsigned long long>(c.should_build),
                 static_cast<unsigned long long>(c.pocket_members),
-                static_cast<unsigned long long>(c.floating_members),
-                static_cast<int>(name.size()), name.data());
+                static_cast<unsigned long long>(c.floating_members), static_cast<int>(name.size()),
+                name.data());
   std::string row(buf);
   while (row.size() > 1 && row[row.size() - 2] == ' ') row.erase(row.size() - 2, 1);
   return row;
@@ -113,7 +113,8 @@ std::string coverage_csv(const OrgGraph&, const CoverageReport& r) {
       "staff,staff_missing,full_share,party_share,should_build,joint_candidates,instructor_only,"
       "inactive_orgs,pocket_members,floating_members\n";
   out += csv_row("total", "", "", r.total);
-  for (const auto& group : r.groups) out += csv_row(to_string(r.by), group.key, group.name, group.counts);
+  for (const auto& group : r.groups)
+    out += csv_row(to_string(r.by), group.key, group.name, group.counts);
   return out;
 }
 
@@ -121,7 +122,8 @@ std::string coverage_table(const OrgGraph& g, const CoverageReport& r) {
   std::string out = "Coverage by " + std::string(to_string(r.by)) + ": " +
                     std::to_string(r.total.orgs) + " active organizations";
   if (r.total.inactive_orgs > 0) {
-    out += " (" + std::to_string(r.total.inactive_orgs) + " suspended or deregistered, not counted)";
+    out +=
+        " (" + std::to_string(r.total.inactive_orgs) + " suspended or deregistered, not counted)";
   }
   out += "\n\n";
   char head[512];

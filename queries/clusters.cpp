@@ -149,8 +149,8 @@ void describe(const OrgGraph& g, UncoveredCluster& c, std::vector<std::uint64_t>
       candidate_full += g.orgs[o].full_members;
     }
   }
-  c.max_joint_branches =
-      static_cast<std::uint32_t>(std::min<std::uint64_t>(candidate_full / 3, c.joint_candidates / 2));
+  c.max_joint_branches = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(candidate_full / 3, c.joint_candidates / 2));
   std::sort(c.areas.begin(), c.areas.end());
   c.areas.erase(std::unique(c.areas.begin(), c.areas.end()), c.areas.end());
   std::sort(c.areas.begin(), c.areas.end(),
@@ -180,7 +180,8 @@ ClusterLinks parse_cluster_links(std::string_view text) {
     any = true;
     start = comma + 1;
   }
-  if (!any) throw std::invalid_argument("--link needs at least one of person, community, street-industry");
+  if (!any)
+    throw std::invalid_argument("--link needs at least one of person, community, street-industry");
   return links;
 }
 
@@ -207,9 +208,12 @@ ClusterWithin parse_cluster_within(std::string_view text) {
 
 std::string_view to_string(ClusterWithin within) {
   switch (within) {
-    case ClusterWithin::none: return "none";
-    case ClusterWithin::street: return "street";
-    case ClusterWithin::district: return "district";
+    case ClusterWithin::none:
+      return "none";
+    case ClusterWithin::street:
+      return "street";
+    case ClusterWithin::district:
+      return "district";
   }
   return "none";
 }
@@ -244,47 +248,56 @@ ClusterGraph uncovered_cluster_graph(const OrgGraph& g, const ClusterOptions& op
   sort_by_string_id(g.org_ids, kept);
   const std::size_t n = kept.size();
   std::vector<Id> local_of(n_all, kNone);
-  par::for_each_index(0, n, 1 << 14, [&](std::size_t i) { local_of[kept[i]] = static_cast<Id>(i); });
+  par::for_each_index(0, n, 1 << 14,
+                      [&](std::size_t i) { local_of[kept[i]] = static_cast<Id>(i); });
 
   // Hubs.
   Hubs hubs;
   if (options.links.community) {
-    add_hubs(g.areas.size(), [&](Id a, std::vector<std::pair<Id, Id>>& pairs) {
-      for (Id o : g.area_orgs[a]) {
-        if (local_of[o] != kNone) pairs.emplace_back(0, local_of[o]);
-      }
-    }, hubs);
+    add_hubs(
+        g.areas.size(),
+        [&](Id a, std::vector<std::pair<Id, Id>>& pairs) {
+          for (Id o : g.area_orgs[a]) {
+            if (local_of[o] != kNone) pairs.emplace_back(0, local_of[o]);
+          }
+        },
+        hubs);
   }
   if (options.links.street_industry) {
-    add_hubs(g.areas.size(), [&](Id a, std::vector<std::pair<Id, Id>>& pairs) {
-      if (g.areas[a].level != AreaLevel::street) return;
-      auto take = [&](Id area) {
-        for (Id o : g.area_orgs[area]) {
-          if (local_of[o] != kNone) pairs.emplace_back(g.orgs[o].industry, local_of[o]);
-        }
-      };
-      take(a);
-      for (Id child : g.area_children[a]) take(child);
-    }, hubs);
+    add_hubs(
+        g.areas.size(),
+        [&](Id a, std::vector<std::pair<Id, Id>>& pairs) {
+          if (g.areas[a].level != AreaLevel::street) return;
+          auto take = [&](Id area) {
+            for (Id o : g.area_orgs[area]) {
+              if (local_of[o] != kNone) pairs.emplace_back(g.orgs[o].industry, local_of[o]);
+            }
+          };
+          take(a);
+          for (Id child : g.area_children[a]) take(child);
+        },
+        hubs);
   }
   if (options.links.person) {
-    add_hubs(g.people.size(), [&](Id p, std::vector<std::pair<Id, Id>>& pairs) {
-      for (Id o : g.person_orgs[p]) {
-        const Id local = local_of[o];
-        if (local == kNone) continue;
-        Id territory = 0;
-        if (options.within == ClusterWithin::street) territory = g.orgs[o].street;
-        if (options.within == ClusterWithin::district) territory = g.orgs[o].district;
-        pairs.emplace_back(territory, local);
-      }
-    }, hubs);
+    add_hubs(
+        g.people.size(),
+        [&](Id p, std::vector<std::pair<Id, Id>>& pairs) {
+          for (Id o : g.person_orgs[p]) {
+            const Id local = local_of[o];
+            if (local == kNone) continue;
+            Id territory = 0;
+            if (options.within == ClusterWithin::street) territory = g.orgs[o].street;
+            if (options.within == ClusterWithin::district) territory = g.orgs[o].district;
+            pairs.emplace_back(territory, local);
+          }
+        },
+        hubs);
   }
   result.hubs = hubs.count();
   result.graph = bipartite_graph(n, hubs);
   result.orgs = std::move(kept);
   return result;
 }
-
 
 ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& options) {
   if (options.min_size == 0) {

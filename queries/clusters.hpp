@@ -51,17 +51,17 @@ std::string_view to_string(ClusterWithin within);
 struct ClusterOptions {
   ClusterLinks links;
   ClusterWithin within = ClusterWithin::none;
-  Id area = kNone;            // keep only uncovered orgs inside this area; kNone = all
-  std::size_t min_size = 1;   // list clusters of at least this many orgs
-  std::size_t top = 0;        // list at most this many (0 = all)
+  Id area = kNone;           // keep only uncovered orgs inside this area; kNone = all
+  std::size_t min_size = 1;  // list clusters of at least this many orgs
+  std::size_t top = 0;       // list at most this many (0 = all)
 };
 
 struct UncoveredCluster {
-  std::uint32_t id = 0;            // 1-based position in the sorted list
-  std::vector<Id> orgs;            // sorted by org id
-  std::vector<Id> areas;           // distinct area_ids of its orgs, sorted by area id
-  std::uint32_t full_members = 0;  // distinct people over the cluster
-  std::uint32_t party_members = 0; // distinct people over the cluster
+  std::uint32_t id = 0;             // 1-based position in the sorted list
+  std::vector<Id> orgs;             // sorted by org id
+  std::vector<Id> areas;            // distinct area_ids of its orgs, sorted by area id
+  std::uint32_t full_members = 0;   // distinct people over the cluster
+  std::uint32_t party_members = 0;  // distinct people over the cluster
   std::uint32_t joint_candidates = 0;
   std::uint32_t max_joint_branches = 0;
   std::size_t size() const { return orgs.size(); }

@@ -12,7 +12,7 @@ namespace orgraph {
 namespace {
 
 constexpr std::array<std::string_view, 5> kGroupByNames{"district", "street", "industry", "kind",
-                                                       "registration_level"};
+                                                        "registration_level"};
 
 void add(CoverageCounts& a, const CoverageCounts& b) {
   a.orgs += b.orgs;
@@ -68,11 +68,21 @@ struct Grouping {
     const Org& org = g.orgs[o];
     Id k = kNone;
     switch (by) {
-      case CoverageGroupBy::district: k = org.district; break;
-      case CoverageGroupBy::street: k = org.street; break;
-      case CoverageGroupBy::industry: k = org.industry; break;
-      case CoverageGroupBy::kind: k = static_cast<Id>(org.kind); break;
-      case CoverageGroupBy::registration_level: k = static_cast<Id>(org.registration_level); break;
+      case CoverageGroupBy::district:
+        k = org.district;
+        break;
+      case CoverageGroupBy::street:
+        k = org.street;
+        break;
+      case CoverageGroupBy::industry:
+        k = org.industry;
+        break;
+      case CoverageGroupBy::kind:
+        k = static_cast<Id>(org.kind);
+        break;
+      case CoverageGroupBy::registration_level:
+        k = static_cast<Id>(org.registration_level);
+        break;
     }
     return k == kNone ? static_cast<Id>(raw_size - 1) : k;
   }
@@ -105,9 +115,15 @@ Grouping make_grouping(const OrgGraph& g, CoverageGroupBy by) {
   gr.by = by;
   switch (by) {
     case CoverageGroupBy::district:
-    case CoverageGroupBy::street: gr.raw_size = g.areas.size(); break;
-    case CoverageGroupBy::industry: gr.raw_size = g.industry_names.size(); break;
-    case CoverageGroupBy::kind: gr.raw_size = EnumNames<OrgKind>::names.size(); break;
+    case CoverageGroupBy::street:
+      gr.raw_size = g.areas.size();
+      break;
+    case CoverageGroupBy::industry:
+      gr.raw_size = g.industry_names.size();
+      break;
+    case CoverageGroupBy::kind:
+      gr.raw_size = EnumNames<OrgKind>::names.size();
+      break;
     case CoverageGroupBy::registration_level:
       gr.raw_size = EnumNames<AreaLevel>::names.size();
       break;
@@ -204,9 +220,10 @@ CoverageGroupBy parse_coverage_group_by(std::string_view text) {
   for (std::size_t i = 0; i < kGroupByNames.size(); ++i) {
     if (kGroupByNames[i] == text) return static_cast<CoverageGroupBy>(i);
   }
-  throw std::invalid_argument("--by must be district, street, industry, kind or "
-                              "registration_level (found '" +
-                              std::string(text) + "')");
+  throw std::invalid_argument(
+      "--by must be district, street, industry, kind or "
+      "registration_level (found '" +
+      std::string(text) + "')");
 }
 
 CoverageReport coverage(const OrgGraph& g, const CoverageOptions& options) {
@@ -305,13 +322,16 @@ CoverageReport coverage_reference(const OrgGraph& g, const CoverageOptions& opti
       return {std::string(g.area_ids[a]), std::string(g.area_names[a])};
     };
     switch (options.by) {
-      case CoverageGroupBy::district: return area(org.district);
-      case CoverageGroupBy::street: return area(org.street);
+      case CoverageGroupBy::district:
+        return area(org.district);
+      case CoverageGroupBy::street:
+        return area(org.street);
       case CoverageGroupBy::industry: {
         const std::string s(g.industry(o));
         return {s, s};
       }
-      case CoverageGroupBy::kind: return {std::string(to_string(org.kind)), std::string(to_string(org.kind))};
+      case CoverageGroupBy::kind:
+        return {std::string(to_string(org.kind)), std::string(to_string(org.kind))};
       case CoverageGroupBy::registration_level:
         return {std::string(to_string(org.registration_level)),
                 std::string(to_string(org.registration_level))};

@@ -1,6 +1,8 @@
 // Uncovered clusters: a fixture per link kind and option, the tiny city against expected.json,
 // and the hub-based query against a brute-force reference (union-find over every pair of
 // uncovered orgs, links tested straight from the contract's wording) on random cities.
+#include "queries/clusters.hpp"
+
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
@@ -9,7 +11,6 @@
 
 #include "engine/parallel.hpp"
 #include "loaders/clusters_writer.hpp"
-#include "queries/clusters.hpp"
 #include "support/random_city.hpp"
 #include "support/test_support.hpp"
 
@@ -62,14 +63,13 @@ ClusterOptions links(const char* text, ClusterWithin within = ClusterWithin::non
 OrgGraph fixture() {
   return city_from_csv({
       {"areas.csv", kAreas},
-      {"organizations.csv", orgs_csv({"A,a,social_group,edu,district,K1,active",
-                                      "B,b,social_group,edu,district,K1,active",
-                                      "C,c,social_group,edu,district,K2,active",
-                                      "D,d,social_group,law,district,S1,active",
-                                      "E,e,social_group,edu,district,K3,active",
-                                      "F,f,social_group,edu,district,K4,active",
-                                      "G,g,social_group,edu,district,K1,active",
-                                      "H,h,social_group,edu,district,K1,deregistered"})},
+      {"organizations.csv",
+       orgs_csv(
+           {"A,a,social_group,edu,district,K1,active", "B,b,social_group,edu,district,K1,active",
+            "C,c,social_group,edu,district,K2,active", "D,d,social_group,law,district,S1,active",
+            "E,e,social_group,edu,district,K3,active", "F,f,social_group,edu,district,K4,active",
+            "G,g,social_group,edu,district,K1,active",
+            "H,h,social_group,edu,district,K1,deregistered"})},
       {"people.csv", "id,name,party_status\nP1,x,full\nP2,x,none\nP3,x,full\nP4,x,full\n"},
       {"affiliations.csv",
        "person_id,org_id,role\nP1,A,staff\nP1,E,leader\nP2,C,member\nP2,F,member\nP3,D,staff\n"
@@ -171,11 +171,11 @@ TEST(Clusters, MembersAreasAndJointBranchBound) {
   // Four candidates in one community: full members 2, 2, 1, 0 with one person shared.
   const OrgGraph g = city_from_csv({
       {"areas.csv", kAreas},
-      {"organizations.csv", orgs_csv({"A,a,social_group,edu,district,K1,active",
-                                      "B,b,social_group,edu,district,K1,active",
-                                      "C,c,social_group,edu,district,K1,active",
-                                      "D,d,social_group,edu,district,K2,active",
-                                      "E,e,social_group,edu,district,K1,active"})},
+      {"organizations.csv",
+       orgs_csv(
+           {"A,a,social_group,edu,district,K1,active", "B,b,social_group,edu,district,K1,active",
+            "C,c,social_group,edu,district,K1,active", "D,d,social_group,edu,district,K2,active",
+            "E,e,social_group,edu,district,K1,active"})},
       {"people.csv",
        "id,name,party_status\nP1,x,full\nP2,x,full\nP3,x,full\nP4,x,probationary\nP5,x,full\n"
        "P6,x,full\nP7,x,full\n"},
@@ -187,8 +187,8 @@ TEST(Clusters, MembersAreasAndJointBranchBound) {
   ASSERT_EQ(r.clusters.size(), 1u);
   const auto& c = r.clusters[0];
   EXPECT_EQ(c.size(), 5u);
-  EXPECT_EQ(c.full_members, 6u);   // P1 P2 P3 P5 P6 P7, P1 once; P3 is only a member at D
-  EXPECT_EQ(c.party_members, 7u);  // + P4
+  EXPECT_EQ(c.full_members, 6u);      // P1 P2 P3 P5 P6 P7, P1 once; P3 is only a member at D
+  EXPECT_EQ(c.party_members, 7u);     // + P4
   EXPECT_EQ(c.joint_candidates, 4u);  // E has 3 full members: should build, not a candidate
   // Candidates' own full members: 2 + 2 + 1 + 0 = 5 -> 1 branch; 4 candidates -> 2.
   EXPECT_EQ(c.max_joint_branches, 1u);
@@ -246,7 +246,7 @@ TEST(Clusters, TinyCityMatchesHandWorkedAnswers) {
 // ---- Brute-force reference -------------------------------------------------------------
 
 struct Reference {
-  Partition clusters;                  // sorted as the contract says
+  Partition clusters;  // sorted as the contract says
   std::vector<std::size_t> full_members;
   std::vector<std::size_t> area_counts;
   std::size_t uncovered = 0;
@@ -282,7 +282,8 @@ Reference brute_force(const OrgGraph& g, const ClusterOptions& o) {
       if (o.within == ClusterWithin::district && a.district != b.district) continue;
       bool linked = false;
       if (o.links.community && a.area == b.area) linked = true;
-      if (o.links.street_industry && a.street == b.street && a.industry == b.industry) linked = true;
+      if (o.links.street_industry && a.street == b.street && a.industry == b.industry)
+        linked = true;
       if (o.links.person && !linked) {
         const auto pa = people(kept[i]);
         for (Id p : g.org_people[kept[j]]) linked = linked || pa.count(p) > 0;
@@ -327,7 +328,8 @@ Reference brute_force(const OrgGraph& g, const ClusterOptions& o) {
   return ref;
 }
 
-void expect_equals_brute_force(const OrgGraph& g, const ClusterOptions& o, const std::string& what) {
+void expect_equals_brute_force(const OrgGraph& g, const ClusterOptions& o,
+                               const std::string& what) {
   const Reference want = brute_force(g, o);
   std::string first_json;
   for (int threads : {1, 2, 8}) {
@@ -392,8 +394,8 @@ TEST(ClustersCli, SameOutputAtAnyThreadCountAndClearErrors) {
   for (const char* link : {"person,community", "person,street-industry"}) {
     std::string first;
     for (const char* threads : {"1", "2", "8"}) {
-      const auto r = testing::run_orgraph({"clusters", dir, "--link", link, "--format", "json",
-                                           "--threads", threads});
+      const auto r = testing::run_orgraph(
+          {"clusters", dir, "--link", link, "--format", "json", "--threads", threads});
       ASSERT_EQ(r.exit_code, 0) << r.err;
       if (first.empty()) first = r.out;
       EXPECT_EQ(r.out, first) << link << " at " << threads << " threads";

@@ -1,10 +1,11 @@
 // The parallel Afforest kernel against BGL's connected_components (the serial reference) on
 // many generated graphs, at 1, 2 and 8 threads.
+#include "engine/components.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "engine/components.hpp"
 #include "engine/csr.hpp"
 #include "engine/parallel.hpp"
 

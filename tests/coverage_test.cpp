@@ -1,12 +1,13 @@
 // Coverage survey: one hand-built fixture per definition of contracts.md section 2, the shared
 // tiny city against its hand-worked expected.json, and the parallel query against the serial
 // reference on random cities at 1, 2 and 8 threads.
+#include "queries/coverage.hpp"
+
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
 #include "engine/parallel.hpp"
 #include "loaders/coverage_writer.hpp"
-#include "queries/coverage.hpp"
 #include "support/random_city.hpp"
 #include "support/test_support.hpp"
 
@@ -172,20 +173,23 @@ TEST(Coverage, PocketAndFloatingMembers) {
       {"affiliations.csv",
        "person_id,org_id,role\n"
        "POCKET,A,staff\nPROB_POCKET,A,leader\nHOME,A,staff\nFLOAT,A,staff\n"
-       "FLOAT_DEREG,A,staff\nFLOAT_DEREG,X,staff\nFLOAT2,A,staff\nFLOAT2,B,leader\nHALF,A,staff\nHALF,B,staff\n"
+       "FLOAT_DEREG,A,staff\nFLOAT_DEREG,X,staff\nFLOAT2,A,staff\nFLOAT2,B,leader\nHALF,A,"
+       "staff\nHALF,B,staff\n"
        "MEMBER_ONLY,A,member\nNONPARTY,A,staff\n"},
       {"branches.csv", "id,name,form\nBA,a,branch\nBB,b,branch\nBX,x,branch\nBN,n,branch\n"},
       {"branch_coverage.csv", "branch_id,org_id\nBA,A\nBB,B\nBX,X\n"},
       {"party_relations.csv",
-       "person_id,branch_id\nHOME,BA\nFLOAT,BN\nFLOAT2,BN\nFLOAT_DEREG,BX\nHALF,BB\nMEMBER_ONLY,BN\n"
+       "person_id,branch_id\nHOME,BA\nFLOAT,BN\nFLOAT2,BN\nFLOAT_DEREG,BX\nHALF,BB\nMEMBER_ONLY,"
+       "BN\n"
        "NONPARTY,BN\n"},
   });
   const auto r = coverage(g);
   // Pocket: party members on a staff with no relation, probationary included.
   EXPECT_EQ(r.total.pocket_members, 2u);
   // Floating: FLOAT (branch covers nothing), FLOAT_DEREG (branch covers only a deregistered
-  // org), FLOAT2 (two workplaces, neither covered by BN). HALF's branch covers one of their two workplaces: not floating. MEMBER_ONLY has no
-  // staff/leader affiliation; NONPARTY is no party member.
+  // org), FLOAT2 (two workplaces, neither covered by BN). HALF's branch covers one of their two
+  // workplaces: not floating. MEMBER_ONLY has no staff/leader affiliation; NONPARTY is no party
+  // member.
   EXPECT_EQ(r.total.floating_members, 3u);
   EXPECT_EQ(group(r, "D1")->counts.floating_members, 3u);
   EXPECT_EQ(group(r, "D2")->counts.floating_members, 1u);
@@ -209,10 +213,9 @@ TEST(Coverage, StaffSumsNoteMissingCounts) {
 TEST(Coverage, GroupsByKindAndRegistrationLevel) {
   const OrgGraph g = city_from_csv({
       {"areas.csv", kAreas},
-      {"organizations.csv", std::string(kOrgHeader) +
-                                "A,a,foundation,edu,city,K1,active,4\n"
-                                "B,b,social_group,edu,street,K1,active,1\n"
-                                "C,c,foundation,edu,street,S2,active,6\n"},
+      {"organizations.csv", std::string(kOrgHeader) + "A,a,foundation,edu,city,K1,active,4\n"
+                                                      "B,b,social_group,edu,street,K1,active,1\n"
+                                                      "C,c,foundation,edu,street,S2,active,6\n"},
   });
   auto r = coverage(g, {CoverageGroupBy::kind});
   ASSERT_EQ(r.groups.size(), 2u);
@@ -315,7 +318,8 @@ TEST(Coverage, LargerRandomCityParallelEqualsReference) {
 
 TEST(CoverageCli, SameOutputAtAnyThreadCountAndClearErrors) {
   const std::string dir = testing::temp_dir("coverage-cli");
-  for (const auto& [name, text] : testing::random_city(5)) testing::write_text(dir + "/" + name, text);
+  for (const auto& [name, text] : testing::random_city(5))
+    testing::write_text(dir + "/" + name, text);
   std::string first;
   for (const char* threads : {"1", "2", "8"}) {
     const auto r = testing::run_orgraph(
@@ -330,7 +334,8 @@ TEST(CoverageCli, SameOutputAtAnyThreadCountAndClearErrors) {
   const auto bad = testing::run_orgraph({"coverage", testing::tiny_city_dir(), "--by", "county"});
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("--by"), std::string::npos);
-  const auto table = testing::run_orgraph({"coverage", testing::tiny_city_dir(), "--format", "table"});
+  const auto table =
+      testing::run_orgraph({"coverage", testing::tiny_city_dir(), "--format", "table"});
   EXPECT_EQ(table.exit_code, 0);
   EXPECT_NE(table.out.find("O7"), std::string::npos);
 }

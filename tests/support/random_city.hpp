@@ -69,7 +69,10 @@ inline std::map<std::string, std::string> random_city(std::uint64_t seed,
   for (int p = 0; p < shape.people; ++p) {
     const int r = uniform(0, 9);
     people += "P" + std::to_string(p) + ",Person " + std::to_string(p) + "," +
-              kStatus[r < 4 ? 0 : r < 5 ? 1 : 2] + "\n";
+              kStatus[r < 4   ? 0
+                      : r < 5 ? 1
+                              : 2] +
+              "\n";
   }
   static const char* kRoles[] = {"staff", "leader", "member"};
   std::string affiliations = "person_id,org_id,role\n";
@@ -89,23 +92,31 @@ inline std::map<std::string, std::string> random_city(std::uint64_t seed,
     const int form = uniform(0, 4);
     branches += bid + ",Branch " + bid + "," + kForms[form] + "\n";
     const int covers = form == 3 ? uniform(2, 5) : uniform(0, 1);
-    for (int k = 0; k < covers; ++k) coverage += bid + "," + org_id(uniform(0, shape.orgs - 1)) + "\n";
+    for (int k = 0; k < covers; ++k)
+      coverage += bid + "," + org_id(uniform(0, shape.orgs - 1)) + "\n";
   }
   for (int p = 0; p < shape.people; ++p) {
     if (chance(0.4)) {
-      relations += "P" + std::to_string(p) + ",B" + std::to_string(uniform(0, shape.branches - 1)) + "\n";
+      relations +=
+          "P" + std::to_string(p) + ",B" + std::to_string(uniform(0, shape.branches - 1)) + "\n";
     }
     if (chance(0.03)) {
-      relations += "P" + std::to_string(p) + ",B" + std::to_string(uniform(0, shape.branches - 1)) + "\n";
+      relations +=
+          "P" + std::to_string(p) + ",B" + std::to_string(uniform(0, shape.branches - 1)) + "\n";
     }
   }
   std::string instructors = "unit_id,org_id,person_id\n";
-  for (int i = 0; i < shape.orgs / 10; ++i) instructors += "U0," + org_id(uniform(0, shape.orgs - 1)) + ",\n";
+  for (int i = 0; i < shape.orgs / 10; ++i)
+    instructors += "U0," + org_id(uniform(0, shape.orgs - 1)) + ",\n";
 
-  return {{"areas.csv", areas},           {"units.csv", units},
-          {"organizations.csv", orgs},    {"people.csv", people},
-          {"affiliations.csv", affiliations}, {"branches.csv", branches},
-          {"branch_coverage.csv", coverage},  {"party_relations.csv", relations},
+  return {{"areas.csv", areas},
+          {"units.csv", units},
+          {"organizations.csv", orgs},
+          {"people.csv", people},
+          {"affiliations.csv", affiliations},
+          {"branches.csv", branches},
+          {"branch_coverage.csv", coverage},
+          {"party_relations.csv", relations},
           {"instructors.csv", instructors},
           {"supervision.csv", "superior_unit_id,subordinate_kind,subordinate_id\n"}};
 }
