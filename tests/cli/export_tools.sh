@@ -145,7 +145,7 @@ export_all tiny-area-uncovered "$TINY" --area S1 --only uncovered
 check_all tiny-area-uncovered "$WORK/area-uncovered.json"
 
 # ---- A city with hostile names and ids (XML/JSON metacharacters, Chinese, emoji, controls) ----
-"$PY" "$TOOLS/make_city.py" "$WORK/tricky" --orgs 1500 --seed 7
+"$PY" "$TOOLS/make_city.py" "$WORK/tricky" --orgs 1000 --seed 7
 "$BIN" stats "$WORK/tricky" --format json >"$WORK/tricky.stats.json"
 "$PY" "$TOOLS/expect_from_stats.py" "$WORK/tricky.stats.json" --people >"$WORK/tricky.expect.json"
 cat >"$WORK/tricky-labels.json" <<'EOF'
@@ -186,9 +186,12 @@ CZ=$SRC/examples/changzhou
 "$PY" "$TOOLS/expect_from_stats.py" "$WORK/cz.stats.json" >"$WORK/cz.expect.json"
 export_all cz "$CZ"
 check_all cz "$WORK/cz.expect.json"
-"$PY" "$TOOLS/expect_area.py" "$CZ" 320402 --people >"$WORK/cz-area.expect.json"
-export_all cz-area "$CZ" --area 320402 --include-people
-check_all cz-area "$WORK/cz-area.expect.json"
+"$PY" "$TOOLS/expect_area.py" "$CZ" 320402 >"$WORK/cz-district.expect.json"
+export_all cz-district "$CZ" --area 320402
+check_all cz-district "$WORK/cz-district.expect.json"
+"$PY" "$TOOLS/expect_area.py" "$CZ" 320402001 --people >"$WORK/cz-street.expect.json"
+export_all cz-street "$CZ" --area 320402001 --include-people
+check_all cz-street "$WORK/cz-street.expect.json"
 "$PY" "$TOOLS/expect_area.py" "$WORK/tricky" D1S2 --people >"$WORK/tricky-area.expect.json"
 export_all tricky-area "$WORK/tricky" --area D1S2 --include-people
 check_all tricky-area "$WORK/tricky-area.expect.json"
