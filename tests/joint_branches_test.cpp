@@ -370,7 +370,7 @@ TEST(JointBranches, HeuristicAloneIsFeasibleAndNearOptimal) {
 TEST(JointBranches, HeuristicAloneAgainstExactOnMediumInstances) {
   int compared = 0, coverage_optimal = 0, fully_optimal = 0;
   std::size_t covered_sum = 0, optimum_sum = 0;
-  for (std::uint32_t seed = 2001; seed <= 2200; ++seed) {
+  for (std::uint32_t seed = 2001; seed <= 2150; ++seed) {
     const int n = 14 + static_cast<int>(seed % 11);
     RandomCity rc = random_city(seed, n, 1, 2 + static_cast<int>(seed % 2), 2 + static_cast<int>(seed % 3),
                                 seed % 3 != 0);
@@ -395,7 +395,7 @@ TEST(JointBranches, HeuristicAloneAgainstExactOnMediumInstances) {
   }
   std::printf("medium: %d compared, %d coverage-optimal, %d fully optimal, covered %zu of %zu\n",
               compared, coverage_optimal, fully_optimal, covered_sum, optimum_sum);
-  EXPECT_GT(compared, 100);
+  EXPECT_GT(compared, 80);
   EXPECT_GE(coverage_optimal * 100, compared * 95);
   EXPECT_GE(covered_sum * 1000, optimum_sum * 995);
 }
