@@ -39,14 +39,6 @@ int run_export(const ExportArgs& args, const Globals& g) {
     throw CLI::ValidationError("--only", "must be uncovered, clusters, joint-branches or gaps "
                                          "(found '" + args.only + "')");
   }
-  if (*only == ExportOnly::clusters || *only == ExportOnly::joint_branches ||
-      *only == ExportOnly::gaps) {
-    throw CLI::ValidationError(
-        "--only", std::string(to_string(*only)) +
-                      " is not available yet: it needs the `" + std::string(to_string(*only)) +
-                      "` query, which this build does not have (use --only uncovered, or "
-                      "--area ID, or no --only)");
-  }
   Progress progress({"load", "select", "layout", "write"}, g.quiet);
   progress.begin("load");
   const OrgGraph graph = load_data(args.data, g);
@@ -92,8 +84,8 @@ const bool registered = register_command(
        sub.add_option("--area", args->area,
                       "only this area (a district or street) and what is in it");
        sub.add_option("--only", args->only,
-                      "only uncovered orgs (and their areas and responsible units); clusters, "
-                      "joint-branches, gaps: not available yet");
+                      "only: uncovered (orgs with no branch), clusters (uncovered clusters of 2+), "
+                      "joint-branches (proposed joint branches), gaps (responsibility gaps)");
        sub.add_flag("--include-people", args->include_people,
                     "add people (affiliated and party-relation edges); by default orgs carry "
                     "member counts only");

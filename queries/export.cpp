@@ -1,5 +1,7 @@
 #include "queries/export.hpp"
 
+#include "queries/export_results.hpp"
+
 #include <algorithm>
 #include <array>
 #include <stdexcept>
@@ -93,25 +95,31 @@ void select_area(const OrgGraph& g, Id root, ExportSelection& s) {
 void select_uncovered(const OrgGraph& g, Id root, ExportSelection& s) {
   for (Id o = 0; o < g.orgs.size(); ++o) {
     if (!g.is_uncovered(o)) continue;
-    const Org& org = g.orgs[o];
-    if (root != kNone && !g.area_contains(root, org.area)) continue;
+    if (root != kNone && !g.area_contains(root, g.orgs[o].area)) continue;
     s.orgs[o] = 1;
-    for (Id a = org.area; a != kNone; a = g.areas[a].parent) {
-      s.areas[a] = 1;
-      if (a == root) break;
-    }
-    if (org.competent_unit != kNone) s.units[org.competent_unit] = 1;
-    for (Id u : g.org_instructor_units[o]) s.units[u] = 1;
-    for (Id a : {org.area, org.street}) {
-      if (a == kNone) continue;
-      for (Id u : g.area_units[a]) {
-        if (g.units[u].line == UnitLine::community) s.units[u] = 1;
-      }
-    }
+    add_org_context(g, o, root, s);
   }
 }
 
 }  // namespace
+
+void add_org_context(const OrgGraph& g, Id o, Id root, ExportSelection& s) {
+  const Org& org = g.orgs[o];
+  for (Id a = org.area; a != kNone; a = g.areas[a].parent) {
+    s.areas[a] = 1;
+    if (a == root) break;
+  }
+  if (org.competent_unit != kNone) s.units[org.competent_unit] = 1;
+  for (Id u : g.org_instructor_units[o]) s.units[u] = 1;
+  for (Id a : {org.area, org.street}) {
+    if (a == kNone) continue;
+    for (Id u : g.area_units[a]) {
+      if (g.units[u].line == UnitLine::community) s.units[u] = 1;
+    }
+  }
+}
+
+ExportSelection empty_export_selection(const OrgGraph& g) { return empty_selection(g); }
 
 void add_people(const OrgGraph& g, ExportSelection& s) {
   if (s.people.size() != g.people.size()) s.people.assign(g.people.size(), 0);
@@ -153,12 +161,29 @@ ExportSelection select_for_export(const OrgGraph& g, const ExportQuery& query) {
       s.description = "uncovered organizations";
       if (root != kNone) s.description += " in area " + query.area;
       break;
-    case ExportOnly::clusters:
-    case ExportOnly::joint_branches:
+    case ExportOnly::clusters: {
+      ClusterOptions options;
+      options.area = root;
+      options.min_size = 2;
+      s = select_clusters(g, uncovered_clusters(g, options), root, query.include_people);
+      s.description = "uncovered clusters";
+      break;
+    }
+    case ExportOnly::joint_branches: {
+      JointBranchOptions options;
+      options.area = root;
+      s = select_joint_branches(g, joint_branches(g, options), root, query.include_people);
+      s.description = "proposed joint branches";
+      break;
+    }
     case ExportOnly::gaps:
-      throw std::invalid_argument("--only " + std::string(to_string(query.only)) +
-                                  " needs that query's result: build it with the query and add "
-                                  "it to the selection");
+      s = select_gaps(g, gaps(g), root, query.include_people);
+      s.description = "responsibility gaps";
+      break;
+  }
+  if (query.only != ExportOnly::all && query.only != ExportOnly::uncovered) {
+    if (root != kNone) s.description += " in area " + query.area;
+    return s;  // the result selections add their people themselves
   }
   if (query.include_people) {
     if (root == kNone && query.only == ExportOnly::all) {

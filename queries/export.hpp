@@ -13,7 +13,8 @@
 //   unit, the units that assigned them an instructor, and the street-community line units of
 //   their community and street (the ones that would take them into a joint branch);
 // - --include-people adds the people affiliated with the selected orgs and the people whose
-//   party relation is in a selected branch.
+//   party relation is in a selected branch;
+// - --only clusters | joint-branches | gaps: see queries/export_results.hpp.
 #pragma once
 
 #include <cstdint>
@@ -79,10 +80,14 @@ struct ExportSelection {
   bool has_people() const { return !people.empty(); }
 };
 
-// Builds the selection for --area / --only uncovered / --include-people. Throws
-// std::invalid_argument for an unknown area id, and for the --only values that need a query
-// result (clusters, joint-branches, gaps: build those with the query and add its result).
+// Builds the selection for --area / --only / --include-people; for clusters, joint-branches and
+// gaps it runs that query with its default options (clusters of two or more orgs) inside the
+// area (see queries/export_results.hpp to export a result computed with other options).
+// Throws std::invalid_argument for an unknown area id.
 ExportSelection select_for_export(const OrgGraph& graph, const ExportQuery& query);
+
+// A selection with nothing in it, sized for `graph` (no people).
+ExportSelection empty_export_selection(const OrgGraph& graph);
 
 // Adds the people connected to the selected orgs (any affiliation) and branches (party
 // relation); sizes the people mask when it was empty.

@@ -154,12 +154,100 @@ TEST(ExportSelection, UncoveredTakesAreasAndResponsibleUnits) {
             (Ids{"P1", "P2", "P3", "P4", "P5", "P6", "P11", "P12", "P13"}));
 }
 
-TEST(ExportSelection, RejectsUnknownAreaAndQueriesItCannotRun) {
+TEST(ExportSelection, RejectsUnknownArea) {
   const OrgGraph g = city_from_csv(tiny_city_files());
   EXPECT_THROW(select_for_export(g, query("NOPE")), std::invalid_argument);
-  EXPECT_THROW(select_for_export(g, query("", ExportOnly::clusters)), std::invalid_argument);
+  EXPECT_THROW(select_for_export(g, query("NOPE", ExportOnly::gaps)), std::invalid_argument);
   EXPECT_EQ(parse_export_only("joint-branches"), ExportOnly::joint_branches);
   EXPECT_FALSE(parse_export_only("covered").has_value());
+}
+
+// The value of extra attribute `name` on a node, as text ("" when absent).
+std::string extra(const ExportSelection& s, const std::string& name, NodeKind kind, Id id) {
+  for (const auto& a : s.attributes) {
+    if (a.name != name) continue;
+    const auto* v = a.find(kind, id);
+    if (v == nullptr) return "";
+    return a.type == AttrType::string ? v->text : std::to_string(v->integer);
+  }
+  return "";
+}
+
+// tiny-city README: clusters (person,community) {O1 O2 O3 O4 O7 O12} and {O5 O6}.
+TEST(ExportSelection, ClustersCarryTheirRank) {
+  const OrgGraph g = city_from_csv(tiny_city_files());
+  const ExportSelection s = select_for_export(g, query("", ExportOnly::clusters));
+  EXPECT_EQ(selected(g, s.orgs, g.org_ids),
+            (Ids{"O1", "O2", "O3", "O4", "O5", "O6", "O7", "O12"}));
+  for (const char* o : {"O1", "O2", "O3", "O4", "O7", "O12"}) {
+    EXPECT_EQ(extra(s, "cluster", NodeKind::org, g.find_org(o)), "1") << o;
+    EXPECT_EQ(extra(s, "cluster_size", NodeKind::org, g.find_org(o)), "6") << o;
+  }
+  EXPECT_EQ(extra(s, "cluster", NodeKind::org, g.find_org("O5")), "2");
+  // Inside Bell Street only O5 and O6 are uncovered: one cluster of two.
+  const ExportSelection bell = select_for_export(g, query("S2", ExportOnly::clusters));
+  EXPECT_EQ(selected(g, bell.orgs, g.org_ids), (Ids{"O5", "O6"}));
+  EXPECT_EQ(selected(g, bell.areas, g.area_ids), (Ids{"S2", "K3"}));
+}
+
+// tiny-city README: the optimal plan is {O1 O2 O3 O4} in River Street (superior ST1) and
+// {O5 O6} (education in East District, superior EDU1); O12 has no feasible group.
+TEST(ExportSelection, JointBranchesBecomeProposedBranchNodes) {
+  const OrgGraph g = city_from_csv(tiny_city_files());
+  const ExportSelection s = select_for_export(g, query("", ExportOnly::joint_branches));
+  EXPECT_EQ(selected(g, s.orgs, g.org_ids),
+            (Ids{"O1", "O2", "O3", "O4", "O5", "O6", "O12"}));
+  ASSERT_EQ(s.proposed_branches.size(), 2u);
+  std::set<Ids> groups;
+  for (const auto& pb : s.proposed_branches) {
+    Ids orgs;
+    for (Id o : pb.orgs) orgs.insert(std::string(g.org_ids[o]));
+    groups.insert(orgs);
+    ASSERT_NE(pb.superior, kNone);
+    EXPECT_EQ(g.unit_ids[pb.superior], orgs.size() == 4 ? "ST1" : "EDU1");
+    EXPECT_EQ(s.units[pb.superior], 1);
+  }
+  EXPECT_EQ(groups, (std::set<Ids>{{"O1", "O2", "O3", "O4"}, {"O5", "O6"}}));
+  EXPECT_EQ(extra(s, "joint_status", NodeKind::org, g.find_org("O12")), "no_feasible_group");
+  EXPECT_EQ(extra(s, "joint_status", NodeKind::org, g.find_org("O3")), "grouped");
+  const Id four = s.proposed_branches[0].orgs.size() == 4 ? 0 : 1;
+  EXPECT_EQ(extra(s, "joint_group", NodeKind::org, g.find_org("O3")),
+            s.proposed_branches[four].id);
+  EXPECT_EQ(extra(s, "basis", NodeKind::proposed_branch, four), "street");
+  EXPECT_EQ(extra(s, "cost", NodeKind::proposed_branch, four), "2");
+}
+
+// tiny-city expected.json "gaps": every subject carries its code.
+TEST(ExportSelection, GapsMarkEveryNamedEntity) {
+  const OrgGraph g = city_from_csv(tiny_city_files());
+  const ExportSelection s = select_for_export(g, query("", ExportOnly::gaps));
+  const auto codes = [&](NodeKind k, Id id) { return extra(s, "gaps", k, id); };
+  const auto has = [](const std::string& list, const std::string& code) {
+    return (";" + list + ";").find(";" + code + ";") != std::string::npos;
+  };
+  EXPECT_TRUE(has(codes(NodeKind::unit, g.find_unit("CUL2")), "broken_chain"));
+  EXPECT_TRUE(has(codes(NodeKind::unit, g.find_unit("LOOP")), "supervision_cycle"));
+  EXPECT_TRUE(has(codes(NodeKind::person, g.find_person("P13")), "duplicate_relation"));
+  EXPECT_TRUE(has(codes(NodeKind::branch, g.find_branch("B3")), "inactive_coverage"));
+  EXPECT_TRUE(has(codes(NodeKind::branch, g.find_branch("B3")), "multiple_superiors"));
+  EXPECT_TRUE(has(codes(NodeKind::branch, g.find_branch("B4")), "orphan_branch"));
+  for (const char* o : {"O2", "O3", "O4", "O7"}) {
+    EXPECT_TRUE(has(codes(NodeKind::org, g.find_org(o)), "no_responsible_unit")) << o;
+  }
+  for (const char* b : {"B1", "B2"}) {
+    EXPECT_TRUE(has(codes(NodeKind::branch, g.find_branch(b)), "level_mismatch")) << b;
+  }
+  EXPECT_EQ(extra(s, "gap_severity", NodeKind::branch, g.find_branch("B4")), "error");
+  // B3's superiors are involved, not at fault.
+  EXPECT_TRUE(has(extra(s, "gap_related", NodeKind::unit, g.find_unit("EDU1")),
+                  "multiple_superiors"));
+  EXPECT_EQ(codes(NodeKind::unit, g.find_unit("EDU1")), "");
+  // The person at fault is a node (by id) even without --include-people; nobody else is.
+  EXPECT_EQ(selected(g, s.people, g.person_ids), Ids{"P13"});
+  // Inside Lake Town: B1 covers O8 there; the cycle and CUL2 (West District units) are not.
+  const ExportSelection lake = select_for_export(g, query("S3", ExportOnly::gaps));
+  EXPECT_EQ(selected(g, lake.branches, g.branch_ids), Ids{"B1"});
+  EXPECT_EQ(lake.units[g.find_unit("LOOP")], 0);
 }
 
 // ---- A synthetic city big enough for several blocks and threads ------------------------------

@@ -38,6 +38,7 @@ golden tiny-city.node-link.json node-link
 golden tiny-city.graphml graphml
 golden tiny-city.S1-people.graphology.json graphology --area S1 --include-people
 golden tiny-city.uncovered.cyjs cytoscape --only uncovered
+golden tiny-city.joint-branches.gexf gexf --only joint-branches
 
 # ---- Same bytes at any thread count, on a city big enough for many blocks ---------------------
 "$PY" "$SRC/tests/tools/make_city.py" "$WORK/city" --orgs 6000 --seed 3
@@ -49,9 +50,13 @@ for f in cytoscape gexf graphology jgf node-link graphml; do
   cmp "$WORK/city.$f.1" "$WORK/city.$f.2" || fail "$f: --threads 1 and 2 differ"
   cmp "$WORK/city.$f.1" "$WORK/city.$f.8" || fail "$f: --threads 1 and 8 differ"
 done
-"$BIN" --threads 1 export "$WORK/city" --to gexf --area D1S2 --quiet --out "$WORK/area.1"
-"$BIN" --threads 8 export "$WORK/city" --to gexf --area D1S2 --quiet --out "$WORK/area.8"
-cmp "$WORK/area.1" "$WORK/area.8" || fail "--area: --threads 1 and 8 differ"
+for sel in "--area D1S2" "--only uncovered" "--only clusters" "--only joint-branches" "--only gaps"; do
+  # shellcheck disable=SC2086
+  "$BIN" --threads 1 export "$WORK/city" --to gexf $sel --quiet --out "$WORK/sel.1"
+  # shellcheck disable=SC2086
+  "$BIN" --threads 8 export "$WORK/city" --to gexf $sel --quiet --out "$WORK/sel.8"
+  cmp "$WORK/sel.1" "$WORK/sel.8" || fail "$sel: --threads 1 and 8 differ"
+done
 
 # ---- People's names: absent by default, present with --include-names ------------------------
 cut -d, -f2 "$TINY/people.csv" | tail -n +2 >"$WORK/names.txt"
@@ -76,9 +81,6 @@ expect_exit() {  # CODE MESSAGE ARGS...
   [ "$got" -eq "$code" ] || fail "orgraph $*: exit $got, expected $code ($(cat "$WORK/err.txt"))"
   grep -q -- "$message" "$WORK/err.txt" || fail "orgraph $*: stderr lacks '$message'"
 }
-expect_exit 2 "not available yet" export "$TINY" --to gexf --only clusters
-expect_exit 2 "not available yet" export "$TINY" --to gexf --only joint-branches
-expect_exit 2 "not available yet" export "$TINY" --to gexf --only gaps
 expect_exit 2 "must be uncovered" export "$TINY" --to gexf --only covered
 expect_exit 2 "cytoscape|gexf" export "$TINY" --to dot
 expect_exit 2 "--to" export "$TINY"

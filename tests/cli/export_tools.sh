@@ -144,6 +144,56 @@ EOF
 export_all tiny-area-uncovered "$TINY" --area S1 --only uncovered
 check_all tiny-area-uncovered "$WORK/area-uncovered.json"
 
+# --only clusters: the two clusters of the tiny-city README hold all 8 uncovered orgs, so the
+# nodes and edges are those of --only uncovered, each org carrying its cluster's rank.
+cat >"$WORK/clusters.json" <<'EOF'
+{"nodes": 23, "edges": 29,
+ "kinds": {"area": 10, "unit": 5, "org": 8},
+ "counts": [["org", "cluster", 1, 6], ["org", "cluster", 2, 2], ["org", "cluster_size", 6, 6]],
+ "node_attrs": {"org:O12": {"cluster": 1}, "org:O5": {"cluster": 2, "cluster_size": 2}}}
+EOF
+export_all tiny-clusters "$TINY" --only clusters
+check_all tiny-clusters "$WORK/clusters.json" "$WORK/no-names.json"
+
+# --only joint-branches: candidates O1-O6 and O12, proposals {O1 O2 O3 O4} (River Street, ST1)
+# and {O5 O6} (education, East District, EDU1); units EDU1 CAD1 CM1 ST1 ST2 as for uncovered.
+# Edges: 9 part_of, 12 located_in, 3 supervises (CAD1->ST1, CAD1->ST2, ST1->CM1), 3 competent,
+# 1 instructs, 6 proposes, 2 would_supervise.
+cat >"$WORK/joint.json" <<'EOF'
+{"nodes": 24, "edges": 36,
+ "kinds": {"area": 10, "unit": 5, "org": 7, "proposed_branch": 2},
+ "rels": {"part_of": 9, "located_in": 12, "supervises": 3, "competent": 3, "instructs": 1,
+          "proposes": 6, "would_supervise": 2},
+ "counts": [["org", "joint_status", "grouped", 6], ["org", "joint_status", "no_feasible_group", 1],
+            ["proposed_branch", "basis", "street", 1], ["proposed_branch", "basis", "industry", 1]],
+ "node_attrs": {"proposed_branch:J2": {"label": "Joint branch J2 (River Street)", "cost": 2,
+                                       "area_id": "S1", "full_members": 4},
+                "proposed_branch:J1": {"industry": "education", "superior_missing": false},
+                "org:O1": {"joint_group": "J2"}, "org:O6": {"joint_group": "J1"}}}
+EOF
+export_all tiny-joint "$TINY" --only joint-branches
+check_all tiny-joint "$WORK/joint.json" "$WORK/no-names.json"
+
+# --only gaps: the subjects and involved entities of every gap (expected.json "gaps", plus the
+# info-level extras), their direct superiors and areas; P13 (duplicate_relation) by id only.
+# Units: CAD1 EDU1 ST1 ST2 LOOP CUL2 named, CA EDU as superiors; orgs O2 O3 O4 O7 O8 O10 O11
+# O12; branches B1-B4; person P13. Edges: 9 part_of, 16 located_in, 3 covers, 5 unit and
+# 4 branch supervises, 1 instructs, P13 affiliated with O7, relations to B3 and B4.
+cat >"$WORK/gaps.json" <<'EOF'
+{"nodes": 31, "edges": 41,
+ "kinds": {"area": 10, "unit": 8, "org": 8, "branch": 4, "person": 1},
+ "rels": {"part_of": 9, "located_in": 16, "covers": 3, "supervises": 9, "instructs": 1,
+          "affiliated": 1, "relation": 2},
+ "node_attrs": {"unit:LOOP": {"gaps": "supervision_cycle", "gap_severity": "error"},
+                "unit:CUL2": {"gaps": "broken_chain"},
+                "person:P13": {"gaps": "duplicate_relation", "label": "P13"},
+                "org:O2": {"gaps": "no_responsible_unit"},
+                "branch:B1": {"gaps": "level_mismatch;jurisdiction_mismatch",
+                              "gap_severity": "warning"}}}
+EOF
+export_all tiny-gaps "$TINY" --only gaps
+check_all tiny-gaps "$WORK/gaps.json" "$WORK/no-names.json"
+
 # ---- A city with hostile names and ids (XML/JSON metacharacters, Chinese, emoji, controls) ----
 "$PY" "$TOOLS/make_city.py" "$WORK/tricky" --orgs 1000 --seed 7
 "$BIN" stats "$WORK/tricky" --format json >"$WORK/tricky.stats.json"
