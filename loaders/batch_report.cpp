@@ -13,6 +13,7 @@
 #include "loaders/joint_branches_writer.hpp"
 #include "loaders/json_out.hpp"
 #include "queries/export.hpp"
+#include "queries/export_results.hpp"
 #include "queries/layout.hpp"
 
 namespace orgraph {
@@ -32,22 +33,15 @@ std::string count(std::uint64_t v) {
 
 std::string group_id(std::size_t i) { return joint_group_id(i); }
 
-// Selection: the given uncovered orgs (or all of them), their areas, the proposed joint
-// branches whose orgs are all selected, with cluster ids as attributes.
-ExportSelection results_selection(const OrgGraph& g, const BatchResults& r,
-                                  const std::vector<std::uint8_t>* only_orgs) {
-  ExportQuery q;
-  q.only = ExportOnly::uncovered;
-  ExportSelection s = select_for_export(g, q);
-  if (only_orgs != nullptr) {
-    std::fill(s.units.begin(), s.units.end(), 0);
-    std::fill(s.branches.begin(), s.branches.end(), 0);
-    std::fill(s.areas.begin(), s.areas.end(), 0);
-    for (Id o = 0; o < g.orgs.size(); ++o) {
-      s.orgs[o] = (*only_orgs)[o];
-      if (!s.orgs[o]) continue;
-      for (Id a = g.orgs[o].area; a != kNone; a = g.areas[a].parent) s.areas[a] = 1;
-    }
+// The report's network view: the given uncovered orgs, their areas, and the proposed joint
+// branches whose orgs are all shown, with cluster ids as attributes.
+ExportSelection network_selection(const OrgGraph& g, const BatchResults& r,
+                                  const std::vector<std::uint8_t>& shown) {
+  ExportSelection s = empty_export_selection(g);
+  for (Id o = 0; o < g.orgs.size(); ++o) {
+    s.orgs[o] = shown[o];
+    if (!s.orgs[o]) continue;
+    for (Id a = g.orgs[o].area; a != kNone; a = g.areas[a].parent) s.areas[a] = 1;
   }
   ExtraAttribute cluster{"cluster", AttrType::integer, {}};
   ExtraAttribute size{"cluster_size", AttrType::integer, {}};
@@ -81,7 +75,7 @@ ExportSelection results_selection(const OrgGraph& g, const BatchResults& r,
     if (p.superior != kNone) s.units[p.superior] = 1;
     s.proposed_branches.push_back(std::move(p));
   }
-  s.description = "uncovered organizations, their clusters and the proposed joint branches";
+  s.description = "the largest uncovered clusters and the joint branches proposed among them";
   return s;
 }
 
@@ -89,15 +83,23 @@ ExportSelection results_selection(const OrgGraph& g, const BatchResults& r,
 
 std::vector<std::pair<std::string, std::string>> batch_exports(const OrgGraph& g,
                                                                const BatchResults& r) {
-  const ExportSelection s = results_selection(g, r, nullptr);
+  // The same selections as `orgraph export --only clusters|joint-branches`.
   const Layout layout = compute_layout(g);
+  const ExportSelection clusters = select_clusters(g, r.clusters, kNone, false);
+  const ExportSelection joint = select_joint_branches(g, r.joint, kNone, false);
   ExportWriteOptions options;
-  options.name = "uncovered clusters and proposed joint branches";
-  return {
-      {"uncovered_and_proposed.cyjs",
-       export_to_string(g, s, layout, ExportFormat::cytoscape, options)},
-      {"uncovered_and_proposed.gexf", export_to_string(g, s, layout, ExportFormat::gexf, options)},
-  };
+  options.name = "uncovered clusters";
+  std::vector<std::pair<std::string, std::string>> files;
+  files.emplace_back("clusters.cyjs",
+                     export_to_string(g, clusters, layout, ExportFormat::cytoscape, options));
+  files.emplace_back("clusters.gexf",
+                     export_to_string(g, clusters, layout, ExportFormat::gexf, options));
+  options.name = "proposed joint branches";
+  files.emplace_back("joint_branches.cyjs",
+                     export_to_string(g, joint, layout, ExportFormat::cytoscape, options));
+  files.emplace_back("joint_branches.gexf",
+                     export_to_string(g, joint, layout, ExportFormat::gexf, options));
+  return files;
 }
 
 ReportData batch_report(const OrgGraph& g, const BatchResults& r, std::size_t network_clusters) {
@@ -251,7 +253,7 @@ ReportData batch_report(const OrgGraph& g, const BatchResults& r, std::size_t ne
     for (Id o : c.orgs) shown[o] = 1;
     ++taken;
   }
-  const ExportSelection s = results_selection(g, r, &shown);
+  const ExportSelection s = network_selection(g, r, shown);
   const Layout layout = compute_layout(g);
   const std::string cy = export_to_string(g, s, layout, ExportFormat::cytoscape, {});
   rapidjson::Document doc;
@@ -330,7 +332,8 @@ std::string batch_summary_json(const OrgGraph& g, const BatchResults& r,
   j.key("files").begin_array();
   for (const char* f : {"coverage.csv", "coverage.json", "coverage_by_industry.csv", "clusters.json",
                         "clusters.csv", "joint_branches.csv", "joint_branches.json", "gaps.csv",
-                        "gaps.json", "uncovered_and_proposed.cyjs", "uncovered_and_proposed.gexf",
+                        "gaps.json", "clusters.cyjs", "clusters.gexf", "joint_branches.cyjs",
+                        "joint_branches.gexf",
                         "report.html", "summary.json"}) {
     j.str(f);
   }

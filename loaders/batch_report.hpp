@@ -29,8 +29,8 @@ struct BatchResults {
   GapReport gaps;
 };
 
-// (file name, contents): uncovered organizations with their cluster and the proposed joint
-// branches, for Cytoscape (.cyjs) and Gephi (.gexf). No people, no people's names.
+// (file name, contents): the uncovered clusters and the proposed joint branches (as nodes of kind
+// proposed_branch), each for Cytoscape (.cyjs) and Gephi (.gexf). No people, no people's names.
 std::vector<std::pair<std::string, std::string>> batch_exports(const OrgGraph& graph,
                                                                const BatchResults& results);
 

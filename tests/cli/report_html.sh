@@ -10,7 +10,7 @@ chromium=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$chromium" ] || { echo "chromium is not installed (scripts/setup.sh installs it)"; exit 1; }
 
 "$bin" batch "$src/examples/changzhou" --out "$work/report" -q
-for f in summary.json report.html coverage.csv clusters.json joint_branches.csv joint_branches.json gaps.csv gaps.json uncovered_and_proposed.cyjs uncovered_and_proposed.gexf; do
+for f in summary.json report.html coverage.csv clusters.json joint_branches.csv joint_branches.json gaps.csv gaps.json clusters.cyjs clusters.gexf joint_branches.cyjs joint_branches.gexf; do
   [ -s "$work/report/$f" ] || { echo "missing $f"; exit 1; }
 done
 grep -q 'function cytoscape\|cytoscape=' "$work/report/report.html" || { echo "cytoscape.js not inlined"; exit 1; }
@@ -44,7 +44,7 @@ PY
 /usr/bin/python3 - "$src/examples/changzhou/people.csv" "$work/report" <<'PY'
 import csv, sys, os
 names = [r["name"] for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")) if len(r["name"]) >= 3][:2000]
-for f in ["report.html", "summary.json", "gaps.csv", "clusters.json", "joint_branches.csv", "uncovered_and_proposed.cyjs", "uncovered_and_proposed.gexf"]:
+for f in ["report.html", "summary.json", "gaps.csv", "clusters.json", "joint_branches.csv", "clusters.cyjs", "clusters.gexf", "joint_branches.cyjs", "joint_branches.gexf"]:
     text = open(os.path.join(sys.argv[2], f), encoding="utf-8").read()
     leaked = [n for n in names if n in text]
     assert not leaked, f"{f} contains people's names: {leaked[:3]}"
