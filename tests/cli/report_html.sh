@@ -9,7 +9,8 @@ rm -rf "$work" && mkdir -p "$work"
 chromium=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$chromium" ] || { echo "chromium is not installed (scripts/setup.sh installs it)"; exit 1; }
 
-"$bin" batch "$src/examples/changzhou" --out "$work/report" -q
+# A smaller network view keeps the browser quick on a busy 2-core machine.
+"$bin" batch "$src/examples/changzhou" --out "$work/report" --network-clusters 4 -q
 for f in summary.json report.html coverage.csv clusters.json joint_branches.csv joint_branches.json gaps.csv gaps.json clusters.cyjs clusters.gexf joint_branches.cyjs joint_branches.gexf; do
   [ -s "$work/report/$f" ] || { echo "missing $f"; exit 1; }
 done
@@ -17,8 +18,9 @@ grep -q 'function cytoscape\|cytoscape=' "$work/report/report.html" || { echo "c
 
 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
        --disable-component-update --disable-sync --user-data-dir="$work/profile" --virtual-time-budget=15000)
-timeout 120 "$chromium" "${flags[@]}" --dump-dom "file://$work/report/report.html" > "$work/dom.html" 2> "$work/chromium.log" || true
-grep -o 'data-network="[^"]*"' "$work/dom.html" | head -1
+timeout 300 "$chromium" "${flags[@]}" --dump-dom "file://$work/report/report.html" > "$work/dom.html" 2> "$work/chromium.log" || true
+[ -s "$work/dom.html" ] || { echo "chromium produced no DOM"; tail -5 "$work/chromium.log"; exit 1; }
+grep -o 'data-network="[^"]*"' "$work/dom.html" | head -1 || true
 grep -q 'data-network="rendered:[1-9]' "$work/dom.html" || { echo "network view did not render"; tail -20 "$work/chromium.log"; exit 1; }
 grep -q 'data-tables="ready"' "$work/dom.html" || { echo "tables script did not run"; exit 1; }
 if grep -q 'data-errors=' "$work/dom.html"; then
@@ -28,7 +30,7 @@ charts=$(grep -o '<figure class="chart"' "$work/dom.html" | wc -l)
 [ "$charts" -ge 4 ] || { echo "expected 4 charts, found $charts"; exit 1; }
 grep -q 'class="bar"' "$work/dom.html" || { echo "charts have no bars"; exit 1; }
 
-timeout 120 "$chromium" "${flags[@]}" --window-size=1280,2400 --screenshot="$work/shot.png" "file://$work/report/report.html" >/dev/null 2>&1 || true
+timeout 300 "$chromium" "${flags[@]}" --window-size=1280,2400 --screenshot="$work/shot.png" "file://$work/report/report.html" >/dev/null 2>&1 || true
 /usr/bin/python3 - "$work/shot.png" <<'PY'
 import sys
 from PIL import Image
