@@ -131,8 +131,7 @@ BENCHMARK(BM_Afforest)
     ->Args({2, 1})
     ->Args({2, 2})
     ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MinTime(2.0);
+    ->UseRealTime();
 
 void BM_BglConnectedComponents(benchmark::State& state) {
   const int which = static_cast<int>(state.range(0));
@@ -164,8 +163,7 @@ BENCHMARK(BM_BglConnectedComponents)
     ->Arg(1)
     ->Arg(2)
     ->Unit(benchmark::kMillisecond)
-    ->UseRealTime()
-    ->MinTime(2.0);
+    ->UseRealTime();
 
 }  // namespace
 

@@ -103,58 +103,66 @@ Csr<> bipartite_graph(std::size_t n_orgs, const Hubs& hubs) {
   return graph;
 }
 
-// Distinct full members and party members over `orgs` (staff/leader affiliations). Orgs with
-// no party member on their staff are skipped without touching their people: most uncovered
-// orgs have none, and each person's status is a cache miss at nation scale.
-std::pair<std::uint32_t, std::uint32_t> distinct_members(const OrgGraph& g,
-                                                         std::span<const Id> orgs,
-                                                         std::vector<std::uint64_t>& scratch) {
-  scratch.clear();
-  for (Id o : orgs) {
-    if (g.orgs[o].party_members == 0) continue;
-    const auto people = g.org_people[o];
-    const std::uint32_t base = g.org_people.begin_of(o);
-    for (std::size_t k = 0; k < people.size(); ++k) {
-      if (g.org_people.payload[base + k] == Role::member) continue;
-      const PartyStatus s = g.people[people[k]].party_status;
-      // (person, 0) for a full member sorts before (person, 1) for a probationary one.
-      if (s != PartyStatus::none) {
-        scratch.push_back((std::uint64_t{people[k]} << 1) | (s == PartyStatus::full ? 0u : 1u));
-      }
-    }
-  }
-  std::sort(scratch.begin(), scratch.end());
-  std::uint32_t full = 0, party = 0;
-  for (std::size_t i = 0; i < scratch.size(); ++i) {
-    const std::uint64_t person = scratch[i] >> 1;
-    if (i > 0 && (scratch[i - 1] >> 1) == person) continue;
-    ++party;
-    full += (scratch[i] & 1) == 0 ? 1 : 0;
-  }
-  return {full, party};
-}
+// Per-cluster figures. One pass over the cluster's orgs (prefetched: each org record is a
+// cache miss at nation scale) collects areas and candidate counts and the orgs with party
+// members on their staff; only those orgs' people are read for the distinct counts (most
+// uncovered orgs have none, and each person's status is another miss).
+struct DescribeScratch {
+  std::vector<Id> party_orgs;
+  std::vector<std::uint64_t> people;  // (person << 1) | probationary
+};
 
-void describe(const OrgGraph& g, UncoveredCluster& c, std::vector<std::uint64_t>& scratch) {
-  if (c.orgs.size() == 1) {
-    c.full_members = g.orgs[c.orgs[0]].full_members;
-    c.party_members = g.orgs[c.orgs[0]].party_members;
-  } else {
-    std::tie(c.full_members, c.party_members) = distinct_members(g, c.orgs, scratch);
-  }
+void describe(const OrgGraph& g, UncoveredCluster& c, DescribeScratch& scratch) {
+  constexpr std::size_t kAhead = 8;
+  scratch.party_orgs.clear();
   std::uint64_t candidate_full = 0;
-  for (Id o : c.orgs) {
-    c.areas.push_back(g.orgs[o].area);
-    if (g.orgs[o].full_members < 3) {
+  c.areas.reserve(std::min<std::size_t>(c.orgs.size(), 64));
+  for (std::size_t i = 0; i < c.orgs.size(); ++i) {
+    if (i + kAhead < c.orgs.size()) __builtin_prefetch(&g.orgs[c.orgs[i + kAhead]]);
+    const Org& org = g.orgs[c.orgs[i]];
+    c.areas.push_back(org.area);
+    if (org.full_members < 3) {
       ++c.joint_candidates;
-      candidate_full += g.orgs[o].full_members;
+      candidate_full += org.full_members;
     }
+    if (org.party_members > 0) scratch.party_orgs.push_back(c.orgs[i]);
   }
   c.max_joint_branches = static_cast<std::uint32_t>(
       std::min<std::uint64_t>(candidate_full / 3, c.joint_candidates / 2));
   std::sort(c.areas.begin(), c.areas.end());
   c.areas.erase(std::unique(c.areas.begin(), c.areas.end()), c.areas.end());
-  std::sort(c.areas.begin(), c.areas.end(),
-            [&](Id a, Id b) { return g.area_ids[a] < g.area_ids[b]; });
+  if (c.areas.size() > 1) {
+    std::sort(c.areas.begin(), c.areas.end(),
+              [&](Id a, Id b) { return g.area_ids[a] < g.area_ids[b]; });
+  }
+
+  if (scratch.party_orgs.size() <= 1) {  // a single org's counts are already distinct
+    const Id o = scratch.party_orgs.empty() ? kNone : scratch.party_orgs[0];
+    c.full_members = o == kNone ? 0 : g.orgs[o].full_members;
+    c.party_members = o == kNone ? 0 : g.orgs[o].party_members;
+    return;
+  }
+  auto& people = scratch.people;
+  people.clear();
+  for (Id o : scratch.party_orgs) {
+    const auto row = g.org_people[o];
+    const std::uint32_t base = g.org_people.begin_of(o);
+    for (std::size_t k = 0; k < row.size(); ++k) {
+      if (g.org_people.payload[base + k] == Role::member) continue;
+      const PartyStatus s = g.people[row[k]].party_status;
+      // (person, 0) for a full member sorts before (person, 1) for a probationary one.
+      if (s != PartyStatus::none) {
+        people.push_back((std::uint64_t{row[k]} << 1) | (s == PartyStatus::full ? 0u : 1u));
+      }
+    }
+  }
+  std::sort(people.begin(), people.end());
+  c.full_members = c.party_members = 0;
+  for (std::size_t i = 0; i < people.size(); ++i) {
+    if (i > 0 && (people[i - 1] >> 1) == (people[i] >> 1)) continue;
+    ++c.party_members;
+    c.full_members += (people[i] & 1) == 0 ? 1 : 0;
+  }
 }
 
 }  // namespace
@@ -343,7 +351,7 @@ ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& option
     if (c != kNone) report.clusters[c].orgs.push_back(kept[i]);
   }
   par::for_range(0, report.clusters.size(), 256, [&](std::size_t lo, std::size_t hi) {
-    std::vector<std::uint64_t> scratch;
+    DescribeScratch scratch;
     for (std::size_t c = lo; c < hi; ++c) describe(g, report.clusters[c], scratch);
   });
   return report;
