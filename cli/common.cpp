@@ -101,16 +101,4 @@ std::string default_data_path() {
   return std::string(ORGRAPH_SOURCE_DIR) + "/examples/changzhou";
 }
 
-std::string csv_field(std::string_view s) {
-  const bool quote = s.find_first_of(",\"\n\r") != std::string_view::npos;
-  if (!quote) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 }  // namespace orgraph::cli

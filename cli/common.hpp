@@ -11,6 +11,7 @@
 
 #include "engine/graph.hpp"
 #include "loaders/city_loader.hpp"
+#include "loaders/csv_out.hpp"
 
 namespace orgraph::cli {
 
@@ -82,7 +83,5 @@ void emit(const Globals& g, std::string_view text);
 // The default example city shipped in examples/.
 std::string default_data_path();
 
-// Escapes a CSV field (quotes when needed).
-std::string csv_field(std::string_view s);
 
 }  // namespace orgraph::cli

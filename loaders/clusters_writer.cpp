@@ -2,20 +2,11 @@
 
 #include <cstdio>
 
+#include "loaders/csv_out.hpp"
 #include "loaders/json_out.hpp"
 
 namespace orgraph {
 namespace {
-
-std::string csv_cell(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + '"';
-}
 
 }  // namespace
 
@@ -72,7 +63,7 @@ std::string clusters_csv(const OrgGraph& g, const ClusterReport& r) {
                              std::to_string(c.full_members) + "," +
                              std::to_string(c.max_joint_branches) + ",";
     for (Id org : c.orgs) {
-      out += head + csv_cell(g.org_ids[org]) + "," + csv_cell(g.area_ids[g.orgs[org].area]) + "," +
+      out += head + csv_field(g.org_ids[org]) + "," + csv_field(g.area_ids[g.orgs[org].area]) + "," +
              std::to_string(g.orgs[org].full_members) + "\n";
     }
   }

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "loaders/csv_out.hpp"
 #include "loaders/json_out.hpp"
 
 namespace orgraph {
@@ -27,16 +28,6 @@ void counts_json(JsonOut& j, const CoverageCounts& c) {
   j.key("floating_members").num(c.floating_members);
 }
 
-std::string csv_cell(std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"') out += '"';
-    out += ch;
-  }
-  return out + '"';
-}
-
 std::string fixed(double v, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
@@ -45,7 +36,7 @@ std::string fixed(double v, int decimals) {
 
 std::string csv_row(std::string_view scope, std::string_view key, std::string_view name,
                     const CoverageCounts& c) {
-  std::string r = csv_cell(scope) + "," + csv_cell(key) + "," + csv_cell(name);
+  std::string r = csv_field(scope) + "," + csv_field(key) + "," + csv_field(name);
   for (std::uint64_t v : {c.orgs, c.covered, c.work_covered}) r += "," + std::to_string(v);
   r += "," + fixed(c.org_rate(), 6) + "," + fixed(c.work_rate(), 6);
   for (std::uint64_t v : {c.full_members, c.party_members, c.staff, c.staff_missing}) {

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "loaders/csv_out.hpp"
 #include "loaders/json_out.hpp"
 
 namespace orgraph {
@@ -10,23 +11,14 @@ namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
-std::string csv(std::string_view s) {
-  const bool quote = s.find_first_of(",\"\n\r") != std::string_view::npos;
-  if (!quote) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 std::string_view basis_choice(JointBasisChoice b) {
   switch (b) {
-    case JointBasisChoice::street: return "street";
-    case JointBasisChoice::industry: return "industry";
-    case JointBasisChoice::both: return "both";
+    case JointBasisChoice::street:
+      return "street";
+    case JointBasisChoice::industry:
+      return "industry";
+    case JointBasisChoice::both:
+      return "both";
   }
   return "both";
 }
@@ -113,14 +105,14 @@ std::string industry_text(const OrgGraph& g, const JointGroup& x) {
 
 void csv_rows(std::string& out, const OrgGraph& g, const JointGroup& x, const std::string& id) {
   for (Id o : x.orgs) {
-    out += csv(id) + ',' + std::string(to_string(x.basis)) + ',' + csv(g.area_ids[x.area]) + ',' +
-           csv(g.area_names[x.area]) + ',' +
-           (x.industry == kNone ? std::string() : csv(g.industry_names[x.industry])) + ',' +
-           csv(g.org_ids[o]) + ',' + csv(g.org_names[o]) + ',' +
+    out += csv_field(id) + ',' + std::string(to_string(x.basis)) + ',' +
+           csv_field(g.area_ids[x.area]) + ',' + csv_field(g.area_names[x.area]) + ',' +
+           (x.industry == kNone ? std::string() : csv_field(g.industry_names[x.industry])) + ',' +
+           csv_field(g.org_ids[o]) + ',' + csv_field(g.org_names[o]) + ',' +
            std::to_string(g.orgs[o].full_members) + ',' + std::to_string(x.full_members) + ',' +
            std::to_string(x.party_members) + ',' + std::to_string(x.cost) + ',' +
-           (x.superior == kNone ? std::string() : csv(g.unit_ids[x.superior])) + ',' +
-           (x.superior == kNone ? std::string() : csv(g.unit_names[x.superior])) + ',' +
+           (x.superior == kNone ? std::string() : csv_field(g.unit_ids[x.superior])) + ',' +
+           (x.superior == kNone ? std::string() : csv_field(g.unit_names[x.superior])) + ',' +
            (x.superior_missing() ? "yes" : "no") + "\r\n";
   }
 }
@@ -139,7 +131,8 @@ std::string joint_branches_json(const OrgGraph& g, const JointBranchPlan& plan,
   JsonOut j;
   j.begin_object();
   j.key("groups").begin_array();
-  for (std::size_t i = 0; i < plan.groups.size(); ++i) group_json(j, g, plan.groups[i], joint_group_id(i));
+  for (std::size_t i = 0; i < plan.groups.size(); ++i)
+    group_json(j, g, plan.groups[i], joint_group_id(i));
   j.end_array();
   const auto& s = plan.summary;
   j.key("summary").begin_object();
@@ -176,13 +169,13 @@ std::string joint_branches_table(const OrgGraph& g, const JointBranchPlan& plan,
   std::string out;
   char line[256];
   const auto& s = plan.summary;
-  std::snprintf(line, sizeof line,
-                "Joint branches: %llu group(s) cover %llu of %llu candidates (upper bound %llu, "
-                "ratio %.4f), total cost %lld\n",
-                static_cast<unsigned long long>(s.groups), static_cast<unsigned long long>(s.covered),
-                static_cast<unsigned long long>(s.candidates),
-                static_cast<unsigned long long>(s.upper_bound), s.ratio,
-                static_cast<long long>(s.total_cost));
+  std::snprintf(
+      line, sizeof line,
+      "Joint branches: %llu group(s) cover %llu of %llu candidates (upper bound %llu, "
+      "ratio %.4f), total cost %lld\n",
+      static_cast<unsigned long long>(s.groups), static_cast<unsigned long long>(s.covered),
+      static_cast<unsigned long long>(s.candidates), static_cast<unsigned long long>(s.upper_bound),
+      s.ratio, static_cast<long long>(s.total_cost));
   out += line;
   if (s.superior_missing > 0) {
     out += std::to_string(s.superior_missing) + " group(s) have no proposed superior (flagged)\n";
@@ -190,7 +183,8 @@ std::string joint_branches_table(const OrgGraph& g, const JointBranchPlan& plan,
   out += '\n';
   for (std::size_t i = 0; i < plan.groups.size(); ++i) {
     const JointGroup& x = plan.groups[i];
-    std::snprintf(line, sizeof line, "%-6s %-8s %-28s %-16s full %3u party %3u cost %d  superior %s\n",
+    std::snprintf(line, sizeof line,
+                  "%-6s %-8s %-28s %-16s full %3u party %3u cost %d  superior %s\n",
                   joint_group_id(i).c_str(), std::string(to_string(x.basis)).c_str(),
                   area_text(g, x.area).c_str(), industry_text(g, x).c_str(), x.full_members,
                   x.party_members, x.cost, superior_text(g, x).c_str());
@@ -211,11 +205,13 @@ std::string joint_branches_table(const OrgGraph& g, const JointBranchPlan& plan,
 std::string joint_branches_csv(const OrgGraph& g, const JointBranchPlan& plan) {
   std::string out(kBom);
   out += kCsvHeader;
-  for (std::size_t i = 0; i < plan.groups.size(); ++i) csv_rows(out, g, plan.groups[i], joint_group_id(i));
+  for (std::size_t i = 0; i < plan.groups.size(); ++i)
+    csv_rows(out, g, plan.groups[i], joint_group_id(i));
   return out;
 }
 
-std::string org_grouping_json(const OrgGraph& g, const OrgGrouping& a, const JointBranchOptions& o) {
+std::string org_grouping_json(const OrgGraph& g, const OrgGrouping& a,
+                              const JointBranchOptions& o) {
   JsonOut j;
   j.begin_object();
   j.key("org").str(g.org_ids[a.org]);
@@ -238,13 +234,14 @@ std::string org_grouping_json(const OrgGraph& g, const OrgGrouping& a, const Joi
 
 std::string org_grouping_table(const OrgGraph& g, const OrgGrouping& a) {
   std::string out = std::string(g.org_ids[a.org]) + " " + std::string(g.org_names[a.org]) +
-                    " (full members " + std::to_string(g.orgs[a.org].full_members) + "): " +
-                    std::string(to_string(a.status)) + "\n" + a.message + "\n";
+                    " (full members " + std::to_string(g.orgs[a.org].full_members) +
+                    "): " + std::string(to_string(a.status)) + "\n" + a.message + "\n";
   char line[256];
   for (std::size_t i = 0; i < a.groups.size(); ++i) {
     const JointGroup& x = a.groups[i];
-    std::snprintf(line, sizeof line, "\n#%zu %-8s %-28s %-16s full %3u party %3u cost %d  superior %s\n",
-                  i + 1, std::string(to_string(x.basis)).c_str(), area_text(g, x.area).c_str(),
+    std::snprintf(line, sizeof line,
+                  "\n#%zu %-8s %-28s %-16s full %3u party %3u cost %d  superior %s\n", i + 1,
+                  std::string(to_string(x.basis)).c_str(), area_text(g, x.area).c_str(),
                   industry_text(g, x).c_str(), x.full_members, x.party_members, x.cost,
                   superior_text(g, x).c_str());
     out += line;
@@ -257,7 +254,8 @@ std::string org_grouping_table(const OrgGraph& g, const OrgGrouping& a) {
 std::string org_grouping_csv(const OrgGraph& g, const OrgGrouping& a) {
   std::string out(kBom);
   out += kCsvHeader;
-  for (std::size_t i = 0; i < a.groups.size(); ++i) csv_rows(out, g, a.groups[i], "option" + std::to_string(i + 1));
+  for (std::size_t i = 0; i < a.groups.size(); ++i)
+    csv_rows(out, g, a.groups[i], "option" + std::to_string(i + 1));
   return out;
 }
 
