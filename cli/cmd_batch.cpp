@@ -33,6 +33,7 @@ struct BatchArgs {
   std::string data;
   std::string out;
   std::size_t network_clusters = 12;
+  double effort = JointBranchOptions().perturbations_per_candidate;
 };
 
 void write_file(const fs::path& path, std::string_view text) {
@@ -70,7 +71,7 @@ int run_batch(const BatchArgs& a, const Globals& g) {
 
   progress.begin("load");
   LoadReport load_report;
-  const OrgGraph graph = load_data(data, g, {}, &load_report);
+  const OrgGraph graph = load_data(data, g, {.person_names = false}, &load_report);
 
   BatchResults r;
   r.data = data;
@@ -84,6 +85,7 @@ int run_batch(const BatchArgs& a, const Globals& g) {
   progress.begin("clusters");
   r.clusters = uncovered_clusters(graph, r.cluster_options);
   progress.begin("joint branches");
+  r.joint_options.perturbations_per_candidate = a.effort;
   r.joint = joint_branches(graph, r.joint_options);
   progress.begin("gaps");
   r.gaps = gaps(graph, r.gap_options);
@@ -147,6 +149,10 @@ const bool registered = register_command(
                                            default_data_path() + ")");
        sub.add_option("--network-clusters", a->network_clusters,
                       "largest uncovered clusters drawn in the report's network view")
+           ->capture_default_str();
+       sub.add_option("--effort", a->effort,
+                      "joint-branch search effort, as in `orgraph joint-branches --effort`")
+           ->check(CLI::Range(0.0, 100.0))
            ->capture_default_str();
        return [a, &g] {
          BatchArgs args = *a;

@@ -28,7 +28,7 @@ int run_joint_branches(const Args& a, const Globals& g) {
   }
   validate(o);  // before loading: bad options fail fast
   if (a.top < 1) throw std::invalid_argument("--top must be at least 1");
-  const OrgGraph graph = load_data(a.data, g);
+  const OrgGraph graph = load_data(a.data, g, {.person_names = false});
   if (!a.area.empty()) {
     o.area = graph.find_area(a.area);
     if (o.area == kNone) throw NotFound("--area " + a.area + ": no such area in " + a.data);
@@ -93,6 +93,11 @@ const bool registered = register_command(
        sub.add_option("--org", a->org,
                       "instead of a plan: the cheapest feasible groups containing this org (id)");
        sub.add_option("--top", a->top, "with --org: how many groups to list (default 5)");
+       sub.add_option("--effort", a->options.perturbations_per_candidate,
+                      "search effort: improvement rounds per organization with full members "
+                      "(default 2; 0 = construction and local search only; at most 200,000 "
+                      "rounds per plan)")
+           ->check(CLI::Range(0.0, 100.0));
        return [a, &g] { return run_joint_branches(*a, g); };
      }});
 

@@ -388,6 +388,9 @@ ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& e
         for (auto m : members) one_street = one_street && comp.c[m].street == comp.c[members[0]].street;
         if (one_street) return;
       }
+      std::uint32_t full_sum = 0;  // distinct full members never exceed the sum
+      for (auto m : members) full_sum += comp.c[m].full();
+      if (full_sum < static_cast<std::uint32_t>(rules.min_full)) return;
       const GroupEval e = ev(members);
       if (!e.feasible) return;
       const auto worth = core_value ? static_cast<std::int64_t>(rules.max_units)
@@ -422,9 +425,11 @@ ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& e
     sp[b] = comp.sp[cand[b]];
     ip[b] = comp.ip[cand[b]];
   }
-  // Work estimate: for lowest candidate i with r candidates above it, a of them in its street
-  // pool and b in its industry pool, the combinations tried over all masks number at most
-  // 2^r * sum_{j < max_units} (C(a, j) + C(b, j)) / 2^j.
+  // Work estimate, the gate for solving exactly: for lowest candidate i with r candidates above
+  // it, a of them in its street pool and b in its industry pool, a programme that enumerates
+  // the combinations of mask's candidates tries at most
+  // 2^r * sum_{j < max_units} (C(a, j) + C(b, j)) / 2^j of them over all masks. (The programme
+  // below walks each candidate's list of feasible groups instead, which is never more work.)
   double work = 0;
   for (std::size_t i = 0; i < kc; ++i) {
     const std::size_t r = kc - 1 - i;
@@ -443,64 +448,42 @@ ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& e
     work += std::ldexp(sum, static_cast<int>(r));
     if (work > static_cast<double>(opts.exact_max_work)) return out;
   }
-  constexpr std::int64_t kNoValue = std::numeric_limits<std::int64_t>::min();
-  std::vector<std::int64_t> value(full + 1, kNoValue);
+  // The feasible groups by their lowest candidate, in the order a depth-first enumeration of
+  // combinations would meet them (lexicographic in candidate order), so ties resolve the same
+  // way: the first best group found is kept.
+  std::vector<std::vector<std::pair<std::uint64_t, std::int64_t>>> by_low(kc);
   for (const auto& [members, v] : feasible) {
-    std::uint64_t mask = 0;
-    for (auto m : members) mask |= std::uint64_t{1} << index[m];
-    value[mask] = v;
+    std::uint64_t g = 0;
+    for (auto m : members) g |= std::uint64_t{1} << index[m];
+    by_low[static_cast<std::size_t>(std::countr_zero(g))].emplace_back(g, v);
   }
-  // Common street / industry pool of every set (-1: none).
-  std::vector<std::int32_t> msp(full + 1, -1), mip(full + 1, -1);
-  for (std::uint64_t mask = 1; mask <= full; ++mask) {
-    const auto low = static_cast<std::size_t>(std::countr_zero(mask));
-    const std::uint64_t rest = mask & (mask - 1);
-    msp[mask] = (rest == 0 || msp[rest] == sp[low]) ? sp[low] : -1;
-    mip[mask] = (rest == 0 || mip[rest] == ip[low]) ? ip[low] : -1;
-  }
+  const auto lex_less = [](const std::pair<std::uint64_t, std::int64_t>& x,
+                           const std::pair<std::uint64_t, std::int64_t>& y) {
+    // Compare the ascending bit sequences; a prefix comes first.
+    std::uint64_t a = x.first, b = y.first;
+    while (a != 0 && b != 0) {
+      const int ba = std::countr_zero(a), bb = std::countr_zero(b);
+      if (ba != bb) return ba < bb;
+      a &= a - 1;
+      b &= b - 1;
+    }
+    return a == 0 && b != 0;
+  };
+  for (auto& list : by_low) std::sort(list.begin(), list.end(), lex_less);
+  // best[mask] = optimum over the candidates of mask: the lowest candidate is left out, or joins
+  // one of its feasible groups inside mask.
   std::vector<std::int64_t> best(full + 1, 0);
   std::vector<std::uint32_t> choice(full + 1, 0);  // group mask taken with the lowest, 0: none
-  std::array<std::uint32_t, 64> bits{};
-  const int max_others = rules.max_units - 1;
   for (std::uint64_t mask = 1; mask <= full; ++mask) {
-    const std::uint64_t low = mask & (~mask + 1);
-    const std::uint64_t rest = mask ^ low;
+    const std::uint64_t rest = mask & (mask - 1);
     std::int64_t b = best[rest];
     std::uint32_t ch = 0;
-    std::size_t nbits = 0;
-    for (std::uint64_t r = rest; r != 0; r &= r - 1) {
-      bits[nbits++] = static_cast<std::uint32_t>(std::countr_zero(r));
-    }
-    // Iterative depth-first enumeration of combinations of bits (stack of positions).
-    std::array<std::size_t, 64> pos{};
-    std::array<std::uint64_t, 65> set{};
-    set[0] = low;
-    int depth = 0;
-    pos[0] = 0;
-    while (depth >= 0) {
-      if (pos[depth] >= nbits) {
-        --depth;
-        if (depth >= 0) ++pos[depth];
-        continue;
-      }
-      const std::uint64_t g = set[depth] | (std::uint64_t{1} << bits[pos[depth]]);
-      if (msp[g] < 0 && mip[g] < 0) {  // left every pool: so do all supersets
-        ++pos[depth];
-        continue;
-      }
-      if (value[g] != kNoValue) {
-        const std::int64_t v = value[g] + best[mask ^ g];
-        if (v > b) {
-          b = v;
-          ch = static_cast<std::uint32_t>(g);
-        }
-      }
-      if (depth + 1 < max_others) {
-        set[depth + 1] = g;
-        pos[depth + 1] = pos[depth] + 1;
-        ++depth;
-      } else {
-        ++pos[depth];
+    for (const auto& [g, v] : by_low[static_cast<std::size_t>(std::countr_zero(mask))]) {
+      if ((g & ~mask) != 0) continue;
+      const std::int64_t total = v + best[mask ^ g];
+      if (total > b) {
+        b = total;
+        ch = static_cast<std::uint32_t>(g);
       }
     }
     best[mask] = b;
@@ -1674,8 +1657,17 @@ ComponentOutcome solve_component(const Instance& in, std::span<const std::uint32
 
 }  // namespace
 
-Solution solve(const Instance& in, const SolverOptions& opts) {
+Solution solve(const Instance& in, const SolverOptions& options) {
   const auto comps = components(in);
+  // The perturbation budget: scaled down evenly when the instance as a whole would exceed it.
+  // Depends only on the instance, so results stay the same at any thread count.
+  SolverOptions opts = options;
+  std::uint64_t with_full = 0;
+  for (const auto& c : in.cands) with_full += c.full() > 0 ? 1 : 0;
+  const double wanted = opts.perturbations_per_candidate * static_cast<double>(with_full);
+  if (wanted > static_cast<double>(opts.max_total_perturbations)) {
+    opts.perturbations_per_candidate *= static_cast<double>(opts.max_total_perturbations) / wanted;
+  }
   std::vector<ComponentOutcome> outcomes(comps.size());
   par::for_each_index(0, comps.size(), 1,
                       [&](std::size_t i) { outcomes[i] = solve_component(in, comps[i], opts); });

@@ -108,10 +108,14 @@ struct SolverOptions {
   double perturbations_per_candidate = 2.0;
   std::uint32_t min_perturbations = 50;
   std::uint32_t max_perturbations = 20000;
+  // Cap on perturbations_per_candidate x (candidates with full members) over the whole
+  // instance: above it, the rate is scaled down for every component alike, so a nation-sized
+  // plan takes minutes, not hours (see docs/joint-branches.md for the effect on quality).
+  std::uint64_t max_total_perturbations = 200'000;
   // Candidates re-solved exactly by one large-neighbourhood step.
-  std::uint32_t lns_candidates = 10;
+  std::uint32_t lns_candidates = 8;
   // Candidates with full members regrouped exactly by one core step.
-  std::uint32_t core_lns_candidates = 12;
+  std::uint32_t core_lns_candidates = 10;
 };
 
 // Per-candidate outcome.
