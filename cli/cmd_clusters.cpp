@@ -29,7 +29,7 @@ int run_clusters(const ClustersArgs& args, const Globals& g) {
   const Format format = output_format(g);
   Progress progress({"load", "clusters", "write"}, g.quiet);
   progress.begin("load");
-  const OrgGraph graph = load_data(args.data, g);
+  const OrgGraph graph = load_data(args.data, g, {.person_names = false});
   if (!args.area.empty()) {
     options.area = graph.find_area(args.area);
     if (options.area == kNone) {

@@ -18,7 +18,7 @@ int run_coverage(const CoverageArgs& args, const Globals& g) {
   const Format format = output_format(g);
   Progress progress({"load", "coverage", "write"}, g.quiet);
   progress.begin("load");
-  const OrgGraph graph = load_data(args.data, g);
+  const OrgGraph graph = load_data(args.data, g, {.person_names = false});
   progress.begin("coverage");
   const CoverageReport report = coverage(graph, options);
   progress.begin("write");

@@ -41,7 +41,7 @@ int run_export(const ExportArgs& args, const Globals& g) {
   }
   Progress progress({"load", "select", "layout", "write"}, g.quiet);
   progress.begin("load");
-  const OrgGraph graph = load_data(args.data, g);
+  const OrgGraph graph = load_data(args.data, g, {.person_names = args.include_names});
   if (!args.area.empty() && graph.find_area(args.area) == kNone) {
     throw NotFound("--area " + args.area + ": no such area in " + args.data);
   }

@@ -27,7 +27,7 @@ int run_gaps(const GapsArgs& args, const Globals& g) {
   const Format format = output_format(g);  // checked before the (possibly long) load
   Progress progress({"load", "audit", "write"}, g.quiet);
   progress.begin("load");
-  const OrgGraph graph = load_data(args.data, g);
+  const OrgGraph graph = load_data(args.data, g, {.person_names = false});
   progress.begin("audit");
   const GapReport report = gaps(graph, options);
   progress.begin("write");

@@ -12,7 +12,7 @@ void by_enum(JsonOut& j, const std::array<std::uint64_t, N>& counts) {
 }
 
 int run_stats(const std::string& data, const Globals& g) {
-  const OrgGraph graph = load_data(data, g);
+  const OrgGraph graph = load_data(data, g, {.person_names = false});
   const GraphStats s = graph_stats(graph);
   const Format format = output_format(g);
   std::vector<std::pair<std::string, std::uint64_t>> flat{

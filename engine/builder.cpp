@@ -389,9 +389,6 @@ void GraphBuilder::add_affiliations(std::span<const AffiliationRow> rows, const 
   OrgGraph& g = s.graph;
   const auto person = resolve(g.person_index, g.person_ids, rows, &AffiliationRow::person_id);
   const auto org = resolve(g.org_index, g.org_ids, rows, &AffiliationRow::org_id);
-  s.aff_person.reserve(s.aff_person.size() + rows.size());
-  s.aff_org.reserve(s.aff_org.size() + rows.size());
-  s.aff_role.reserve(s.aff_role.size() + rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& r = rows[i];
     if (person[i] == kNone) {
@@ -436,8 +433,6 @@ void GraphBuilder::add_party_relations(std::span<const PartyRelationRow> rows,
   OrgGraph& g = s.graph;
   const auto person = resolve(g.person_index, g.person_ids, rows, &PartyRelationRow::person_id);
   const auto branch = resolve(g.branch_index, g.branch_ids, rows, &PartyRelationRow::branch_id);
-  s.rel_person.reserve(s.rel_person.size() + rows.size());
-  s.rel_branch.reserve(s.rel_branch.size() + rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& r = rows[i];
     if (person[i] == kNone) {

@@ -32,7 +32,7 @@ using TableProvider = std::function<std::optional<TextTable>(const std::string& 
 // Turns the rows of one TextTable into typed rows, reporting bad values.
 class Converter {
  public:
-  Converter(const TextTable& text, GraphBuilder& builder, std::string table)
+  Converter(TextTable& text, GraphBuilder& builder, std::string table)
       : text_(text), builder_(builder) {
     source_.table = std::move(table);
     source_.file = text.file;
@@ -155,11 +155,32 @@ class Converter {
     return 0;
   }
 
-  // Rows that failed conversion: their ids are noted so references to them are explained.
-  void note_rejected_ids(EntityTable table, int id_col) {
-    for (std::size_t r = 0; r < rows(); ++r) {
-      if (!row_ok(r)) builder_.note_rejected(table, get(r, id_col));
+  // Converts every row in order: make(r, row) fills a row and reports bad values. Kept rows
+  // are handed to flush(span) in batches of `batch` rows (0: all at once, for entity tables,
+  // which the builder takes in one call). The ids of rejected rows (id_col >= 0) are noted so
+  // that references to them are explained. Each chunk's field views are released once its rows
+  // are converted, so a big table never holds its fields and all its typed rows at once.
+  template <class Row, class Make, class Flush>
+  void convert(std::size_t batch, int id_col, EntityTable table, Make make, Flush flush) {
+    std::vector<Row> rows;
+    rows.reserve(batch == 0 ? text_.rows() : std::min(batch, text_.rows()));
+    std::size_t chunk = 0;
+    for (std::size_t r = 0; r < text_.rows(); ++r) {
+      while (r >= text_.first_row[chunk + 1]) text_.release_fields(chunk++);
+      if (row_ok(r)) {
+        Row row;
+        make(r, row);
+        row.origin = origin(r);
+        if (row_ok(r)) rows.push_back(row);
+      }
+      if (!row_ok(r) && id_col >= 0) builder_.note_rejected(table, get(r, id_col));
+      if (batch != 0 && rows.size() == batch) {
+        flush(std::span<const Row>(rows));
+        rows.clear();
+      }
     }
+    while (chunk + 1 < text_.first_row.size()) text_.release_fields(chunk++);
+    if (!rows.empty() || batch == 0) flush(std::span<const Row>(rows));
   }
 
   void fatal(Diagnostic d) {
@@ -168,64 +189,57 @@ class Converter {
   }
 
  private:
-  const TextTable& text_;
+  TextTable& text_;
   GraphBuilder& builder_;
   TableSource source_;
   std::vector<char> bad_;
   bool usable_ = true;
 };
 
+// Relation rows handed to the builder per call: bounds the typed rows held at once.
+constexpr std::size_t kRelationBatch = std::size_t{1} << 20;
+
 // Feeds one table into the builder. Returns false when the table was unusable.
-bool feed_table(const std::string& table, const TextTable& text, GraphBuilder& b) {
+bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
+                const LoadOptions& options) {
   Converter c(text, b, table);
-  auto finish = [&](auto&& rows, auto add) {
-    if (!c.usable()) return false;
-    (b.*add)(std::span(rows), c.source());
-    return true;
-  };
+  const TableSource& src = c.source();
+  constexpr int kNoIdColumn = -1;
   if (table == "areas") {
     const int id = c.column("id", true), name = c.column("name", false),
               level = c.column("level", true), parent = c.column("parent_id", false),
               lat = c.column("lat", false), lon = c.column("lon", false);
     if (!c.usable()) return false;
-    std::vector<AreaRow> rows;
-    rows.reserve(c.rows());
-    for (std::size_t r = 0; r < c.rows(); ++r) {
-      if (!c.row_ok(r)) continue;
-      AreaRow a;
-      a.id = c.get(r, id);
-      a.name = c.get(r, name);
-      a.level = c.enum_value(r, level, "level", AreaLevel::city);
-      a.parent_id = c.get(r, parent);
-      a.lat = c.coordinate(r, lat, "lat", 90);
-      a.lon = c.coordinate(r, lon, "lon", 180);
-      a.origin = c.origin(r);
-      if (c.row_ok(r)) rows.push_back(a);
-    }
-    c.note_rejected_ids(EntityTable::areas, id);
-    return finish(rows, &GraphBuilder::add_areas);
+    c.convert<AreaRow>(
+        0, id, EntityTable::areas,
+        [&](std::size_t r, AreaRow& a) {
+          a.id = c.get(r, id);
+          a.name = c.get(r, name);
+          a.level = c.enum_value(r, level, "level", AreaLevel::city);
+          a.parent_id = c.get(r, parent);
+          a.lat = c.coordinate(r, lat, "lat", 90);
+          a.lon = c.coordinate(r, lon, "lon", 180);
+        },
+        [&](std::span<const AreaRow> rows) { b.add_areas(rows, src); });
+    return true;
   }
   if (table == "units") {
     const int id = c.column("id", true), name = c.column("name", false),
               line = c.column("line", true), level = c.column("level", true),
               area = c.column("area_id", true), industry = c.column("industry", false);
     if (!c.usable()) return false;
-    std::vector<UnitRow> rows;
-    rows.reserve(c.rows());
-    for (std::size_t r = 0; r < c.rows(); ++r) {
-      if (!c.row_ok(r)) continue;
-      UnitRow u;
-      u.id = c.get(r, id);
-      u.name = c.get(r, name);
-      u.line = c.enum_value(r, line, "line", UnitLine::organization);
-      u.level = c.enum_value(r, level, "level", AreaLevel::city);
-      u.area_id = c.required(r, area, "area_id", "the id of an area");
-      u.industry = c.get(r, industry);
-      u.origin = c.origin(r);
-      if (c.row_ok(r)) rows.push_back(u);
-    }
-    c.note_rejected_ids(EntityTable::units, id);
-    return finish(rows, &GraphBuilder::add_units);
+    c.convert<UnitRow>(
+        0, id, EntityTable::units,
+        [&](std::size_t r, UnitRow& u) {
+          u.id = c.get(r, id);
+          u.name = c.get(r, name);
+          u.line = c.enum_value(r, line, "line", UnitLine::organization);
+          u.level = c.enum_value(r, level, "level", AreaLevel::city);
+          u.area_id = c.required(r, area, "area_id", "the id of an area");
+          u.industry = c.get(r, industry);
+        },
+        [&](std::span<const UnitRow> rows) { b.add_units(rows, src); });
+    return true;
   }
   if (table == "organizations") {
     const int id = c.column("id", true), name = c.column("name", false),
@@ -235,133 +249,118 @@ bool feed_table(const std::string& table, const TextTable& text, GraphBuilder& b
               status = c.column("status", false), staff = c.column("staff_count", false),
               lat = c.column("lat", false), lon = c.column("lon", false);
     if (!c.usable()) return false;
-    std::vector<OrgRow> rows;
-    rows.reserve(c.rows());
-    for (std::size_t r = 0; r < c.rows(); ++r) {
-      if (!c.row_ok(r)) continue;
-      OrgRow o;
-      o.id = c.get(r, id);
-      o.name = c.get(r, name);
-      o.kind = c.enum_value(r, kind, "kind", OrgKind::social_group);
-      o.industry = c.required(r, industry, "industry", "an industry");
-      o.registration_level = c.enum_value(r, reg, "registration_level", AreaLevel::district);
-      o.area_id = c.required(r, area, "area_id", "the id of a street or community");
-      o.competent_unit_id = c.get(r, competent);
-      o.rating = c.rating(r, rating, "rating");
-      o.status = c.enum_value(r, status, "status", OrgStatus::active, false);
-      o.staff_count = c.count(r, staff, "staff_count");
-      o.lat = c.coordinate(r, lat, "lat", 90);
-      o.lon = c.coordinate(r, lon, "lon", 180);
-      o.origin = c.origin(r);
-      if (c.row_ok(r)) rows.push_back(o);
-    }
-    c.note_rejected_ids(EntityTable::orgs, id);
-    return finish(rows, &GraphBuilder::add_orgs);
+    c.convert<OrgRow>(
+        0, id, EntityTable::orgs,
+        [&](std::size_t r, OrgRow& o) {
+          o.id = c.get(r, id);
+          o.name = c.get(r, name);
+          o.kind = c.enum_value(r, kind, "kind", OrgKind::social_group);
+          o.industry = c.required(r, industry, "industry", "an industry");
+          o.registration_level = c.enum_value(r, reg, "registration_level", AreaLevel::district);
+          o.area_id = c.required(r, area, "area_id", "the id of a street or community");
+          o.competent_unit_id = c.get(r, competent);
+          o.rating = c.rating(r, rating, "rating");
+          o.status = c.enum_value(r, status, "status", OrgStatus::active, false);
+          o.staff_count = c.count(r, staff, "staff_count");
+          o.lat = c.coordinate(r, lat, "lat", 90);
+          o.lon = c.coordinate(r, lon, "lon", 180);
+        },
+        [&](std::span<const OrgRow> rows) { b.add_orgs(rows, src); });
+    return true;
   }
   if (table == "people") {
     const int id = c.column("id", true), name = c.column("name", false),
               status = c.column("party_status", true);
     if (!c.usable()) return false;
-    std::vector<PersonRow> rows(c.rows());
-    std::size_t n = 0;
-    for (std::size_t r = 0; r < c.rows(); ++r) {
-      if (!c.row_ok(r)) continue;
-      PersonRow& p = rows[n];
-      p.id = c.get(r, id);
-      p.name = c.get(r, name);
-      p.party_status = c.enum_value(r, status, "party_status", PartyStatus::none);
-      p.origin = c.origin(r);
-      if (c.row_ok(r)) ++n;
-    }
-    rows.resize(n);
-    c.note_rejected_ids(EntityTable::people, id);
-    return finish(rows, &GraphBuilder::add_people);
+    c.convert<PersonRow>(
+        0, id, EntityTable::people,
+        [&](std::size_t r, PersonRow& p) {
+          p.id = c.get(r, id);
+          if (options.person_names) p.name = c.get(r, name);
+          p.party_status = c.enum_value(r, status, "party_status", PartyStatus::none);
+        },
+        [&](std::span<const PersonRow> rows) { b.add_people(rows, src); });
+    return true;
   }
   if (table == "branches") {
     const int id = c.column("id", true), name = c.column("name", false),
               form = c.column("form", true);
     if (!c.usable()) return false;
-    std::vector<BranchRow> rows;
-    rows.reserve(c.rows());
-    for (std::size_t r = 0; r < c.rows(); ++r) {
-      if (!c.row_ok(r)) continue;
-      BranchRow br;
-      br.id = c.get(r, id);
-      br.name = c.get(r, name);
-      br.form = c.enum_value(r, form, "form", BranchForm::branch);
-      br.origin = c.origin(r);
-      if (c.row_ok(r)) rows.push_back(br);
-    }
-    c.note_rejected_ids(EntityTable::branches, id);
-    return finish(rows, &GraphBuilder::add_branches);
+    c.convert<BranchRow>(
+        0, id, EntityTable::branches,
+        [&](std::size_t r, BranchRow& br) {
+          br.id = c.get(r, id);
+          br.name = c.get(r, name);
+          br.form = c.enum_value(r, form, "form", BranchForm::branch);
+        },
+        [&](std::span<const BranchRow> rows) { b.add_branches(rows, src); });
+    return true;
   }
   if (table == "affiliations") {
     const int person = c.column("person_id", true), org = c.column("org_id", true),
               role = c.column("role", true);
     if (!c.usable()) return false;
-    std::vector<AffiliationRow> rows(c.rows());
-    std::size_t n = 0;
-    for (std::size_t r = 0; r < c.rows(); ++r) {
-      if (!c.row_ok(r)) continue;
-      AffiliationRow& a = rows[n];
-      a.person_id = c.get(r, person);
-      a.org_id = c.get(r, org);
-      a.role = c.enum_value(r, role, "role", Role::staff);
-      a.origin = c.origin(r);
-      if (c.row_ok(r)) ++n;
-    }
-    rows.resize(n);
-    return finish(rows, &GraphBuilder::add_affiliations);
+    c.convert<AffiliationRow>(
+        kRelationBatch, kNoIdColumn, EntityTable::people,
+        [&](std::size_t r, AffiliationRow& a) {
+          a.person_id = c.get(r, person);
+          a.org_id = c.get(r, org);
+          a.role = c.enum_value(r, role, "role", Role::staff);
+        },
+        [&](std::span<const AffiliationRow> rows) { b.add_affiliations(rows, src); });
+    return true;
   }
   if (table == "branch_coverage") {
     const int branch = c.column("branch_id", true), org = c.column("org_id", true);
     if (!c.usable()) return false;
-    std::vector<CoverageRow> rows;
-    rows.reserve(c.rows());
-    for (std::size_t r = 0; r < c.rows(); ++r) {
-      if (c.row_ok(r)) rows.push_back({c.get(r, branch), c.get(r, org), c.origin(r)});
-    }
-    return finish(rows, &GraphBuilder::add_coverage);
+    c.convert<CoverageRow>(
+        kRelationBatch, kNoIdColumn, EntityTable::branches,
+        [&](std::size_t r, CoverageRow& v) {
+          v.branch_id = c.get(r, branch);
+          v.org_id = c.get(r, org);
+        },
+        [&](std::span<const CoverageRow> rows) { b.add_coverage(rows, src); });
+    return true;
   }
   if (table == "party_relations") {
     const int person = c.column("person_id", true), branch = c.column("branch_id", true);
     if (!c.usable()) return false;
-    std::vector<PartyRelationRow> rows;
-    rows.reserve(c.rows());
-    for (std::size_t r = 0; r < c.rows(); ++r) {
-      if (c.row_ok(r)) rows.push_back({c.get(r, person), c.get(r, branch), c.origin(r)});
-    }
-    return finish(rows, &GraphBuilder::add_party_relations);
+    c.convert<PartyRelationRow>(
+        kRelationBatch, kNoIdColumn, EntityTable::people,
+        [&](std::size_t r, PartyRelationRow& v) {
+          v.person_id = c.get(r, person);
+          v.branch_id = c.get(r, branch);
+        },
+        [&](std::span<const PartyRelationRow> rows) { b.add_party_relations(rows, src); });
+    return true;
   }
   if (table == "supervision") {
     const int sup = c.column("superior_unit_id", true), kind = c.column("subordinate_kind", true),
               sub = c.column("subordinate_id", true);
     if (!c.usable()) return false;
-    std::vector<SupervisionRow> rows;
-    rows.reserve(c.rows());
-    for (std::size_t r = 0; r < c.rows(); ++r) {
-      if (!c.row_ok(r)) continue;
-      SupervisionRow s;
-      s.superior_unit_id = c.get(r, sup);
-      s.subordinate_kind = c.enum_value(r, kind, "subordinate_kind", SubordinateKind::unit);
-      s.subordinate_id = c.get(r, sub);
-      s.origin = c.origin(r);
-      if (c.row_ok(r)) rows.push_back(s);
-    }
-    return finish(rows, &GraphBuilder::add_supervision);
+    c.convert<SupervisionRow>(
+        kRelationBatch, kNoIdColumn, EntityTable::units,
+        [&](std::size_t r, SupervisionRow& v) {
+          v.superior_unit_id = c.get(r, sup);
+          v.subordinate_kind = c.enum_value(r, kind, "subordinate_kind", SubordinateKind::unit);
+          v.subordinate_id = c.get(r, sub);
+        },
+        [&](std::span<const SupervisionRow> rows) { b.add_supervision(rows, src); });
+    return true;
   }
   if (table == "instructors") {
     const int unit = c.column("unit_id", true), org = c.column("org_id", true),
               person = c.column("person_id", false);
     if (!c.usable()) return false;
-    std::vector<InstructorRow> rows;
-    rows.reserve(c.rows());
-    for (std::size_t r = 0; r < c.rows(); ++r) {
-      if (c.row_ok(r)) {
-        rows.push_back({c.get(r, unit), c.get(r, org), c.get(r, person), c.origin(r)});
-      }
-    }
-    return finish(rows, &GraphBuilder::add_instructors);
+    c.convert<InstructorRow>(
+        kRelationBatch, kNoIdColumn, EntityTable::units,
+        [&](std::size_t r, InstructorRow& v) {
+          v.unit_id = c.get(r, unit);
+          v.org_id = c.get(r, org);
+          v.person_id = c.get(r, person);
+        },
+        [&](std::span<const InstructorRow> rows) { b.add_instructors(rows, src); });
+    return true;
   }
   throw std::logic_error("unknown table " + table);
 }
@@ -430,7 +429,7 @@ OrgGraph load_tables(const std::string& source, const std::string& format,
     // After a fatal problem the remaining files are still parsed (their structural errors are
     // listed too), but nothing more is built.
     if (fatal) continue;
-    if (!feed_table(table, *text, builder)) fatal = true;
+    if (!feed_table(table, *text, builder, options)) fatal = true;
   }
   rep.errors = builder.error_count();
   if (fatal || (!options.lenient && builder.error_count() > 0)) {

@@ -17,6 +17,9 @@ namespace orgraph {
 struct LoadOptions {
   bool lenient = false;          // keep valid rows, report rejected ones
   std::size_t max_errors = 100;  // errors listed before the rest are only counted
+  // Keep people's names (only exports with --include-names show them). Without them a
+  // nation's people take ~0.5 GB less memory; their names are never read.
+  bool person_names = true;
 };
 
 struct TableCount {

@@ -50,6 +50,9 @@ struct TextTable {
   }
   // The row's text as it stands in the file (CSV), without its line break.
   std::string_view raw(std::size_t row) const;
+  // Frees one chunk's field views (their rows may not be read with at() afterwards; raw() and
+  // origin() still work).
+  void release_fields(std::size_t chunk) { std::vector<std::string_view>().swap(chunks[chunk].fields); }
 
  private:
   // (chunk, index in chunk). Rows are read in order, so the last chunk is tried first.
