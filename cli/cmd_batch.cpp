@@ -34,6 +34,7 @@ struct BatchArgs {
   std::string out;
   std::size_t network_clusters = 12;
   double effort = JointBranchOptions().perturbations_per_candidate;
+  std::size_t export_max_orgs = BatchExportCounts().max_orgs;
 };
 
 void write_file(const fs::path& path, std::string_view text) {
@@ -106,7 +107,12 @@ int run_batch(const BatchArgs& a, const Globals& g) {
                joint_branches_json(graph, r.joint, r.joint_options));
     write_file(partial / "gaps.csv", gaps_csv(r.gaps));
     write_file(partial / "gaps.json", gaps_json(r.gaps));
-    for (const auto& [name, text] : batch_exports(graph, r)) write_file(partial / name, text);
+    r.exports.max_orgs = a.export_max_orgs;
+    batch_exports(graph, r, [&](const std::string& name, const ExportFileWriter& write) {
+      Output file((partial / name).string());
+      write([&](std::string_view piece) { file.write(piece); });
+      file.commit();
+    });
 
     progress.begin("report");
     ReportData report = batch_report(graph, r, a.network_clusters);
@@ -149,6 +155,11 @@ const bool registered = register_command(
                                            default_data_path() + ")");
        sub.add_option("--network-clusters", a->network_clusters,
                       "largest uncovered clusters drawn in the report's network view")
+           ->capture_default_str();
+       sub.add_option("--export-max-orgs", a->export_max_orgs,
+                      "most organizations in each Cytoscape/Gephi export file (the largest "
+                      "clusters first; summary.json says how many were exported)")
+           ->check(CLI::PositiveNumber)
            ->capture_default_str();
        sub.add_option("--effort", a->effort,
                       "joint-branch search effort, as in `orgraph joint-branches --effort`")

@@ -81,25 +81,55 @@ ExportSelection network_selection(const OrgGraph& g, const BatchResults& r,
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> batch_exports(const OrgGraph& g,
-                                                               const BatchResults& r) {
+void batch_exports(const OrgGraph& g, BatchResults& r,
+                   const std::function<void(const std::string& name, const ExportFileWriter& write)>& file) {
+  BatchExportCounts& n = r.exports;
+  // The largest clusters (they come sorted by size) up to the cap; always the largest one.
+  ClusterReport clusters_part;
+  n.clusters = n.clusters_total = n.cluster_orgs = 0;
+  bool full = false;
+  for (const UncoveredCluster& c : r.clusters.clusters) {
+    if (c.size() < 2) continue;
+    ++n.clusters_total;
+    full = full || (n.clusters > 0 && n.cluster_orgs + c.size() > n.max_orgs);
+    if (full) continue;
+    clusters_part.clusters.push_back(c);
+    ++n.clusters;
+    n.cluster_orgs += c.size();
+  }
+  // Joint branches in plan order up to the cap.
+  JointBranchPlan joint_part;
+  n.joint_groups = n.joint_orgs = 0;
+  n.joint_groups_total = r.joint.groups.size();
+  for (const JointGroup& group : r.joint.groups) {
+    if (n.joint_orgs + group.orgs.size() > n.max_orgs) break;
+    joint_part.groups.push_back(group);
+    ++n.joint_groups;
+    n.joint_orgs += group.orgs.size();
+  }
+  // Then the candidates left out of every group (with the reason), while there is room.
+  n.joint_unplaced = 0;
+  n.joint_unplaced_total = r.joint.uncovered.size();
+  for (const UncoveredCandidate& c : r.joint.uncovered) {
+    if (n.joint_orgs + 1 > n.max_orgs) break;
+    joint_part.uncovered.push_back(c);
+    ++n.joint_unplaced;
+    ++n.joint_orgs;
+  }
   // The same selections as `orgraph export --only clusters|joint-branches`.
   const Layout layout = compute_layout(g);
-  const ExportSelection clusters = select_clusters(g, r.clusters, kNone, false);
-  const ExportSelection joint = select_joint_branches(g, r.joint, kNone, false);
+  const ExportSelection clusters = select_clusters(g, clusters_part, kNone, false);
+  const ExportSelection joint = select_joint_branches(g, joint_part, kNone, false);
   ExportWriteOptions options;
+  auto one = [&](const std::string& name, const ExportSelection& selection, ExportFormat format) {
+    file(name, [&](const ExportSink& sink) { write_export(g, selection, layout, format, options, sink); });
+  };
   options.name = "uncovered clusters";
-  std::vector<std::pair<std::string, std::string>> files;
-  files.emplace_back("clusters.cyjs",
-                     export_to_string(g, clusters, layout, ExportFormat::cytoscape, options));
-  files.emplace_back("clusters.gexf",
-                     export_to_string(g, clusters, layout, ExportFormat::gexf, options));
+  one("clusters.cyjs", clusters, ExportFormat::cytoscape);
+  one("clusters.gexf", clusters, ExportFormat::gexf);
   options.name = "proposed joint branches";
-  files.emplace_back("joint_branches.cyjs",
-                     export_to_string(g, joint, layout, ExportFormat::cytoscape, options));
-  files.emplace_back("joint_branches.gexf",
-                     export_to_string(g, joint, layout, ExportFormat::gexf, options));
-  return files;
+  one("joint_branches.cyjs", joint, ExportFormat::cytoscape);
+  one("joint_branches.gexf", joint, ExportFormat::gexf);
 }
 
 ReportData batch_report(const OrgGraph& g, const BatchResults& r, std::size_t network_clusters) {
@@ -326,6 +356,14 @@ std::string batch_summary_json(const OrgGraph& g, const BatchResults& r,
     j.key(to_string(static_cast<GapCode>(c))).num(r.gaps.by_code[c]);
   }
   j.end_object().end_object();
+  const BatchExportCounts& x = r.exports;
+  j.key("exports").begin_object().key("max_orgs").num(x.max_orgs);
+  j.key("clusters").begin_object().key("exported").num(x.clusters).key("total").num(x.clusters_total);
+  j.key("orgs").num(x.cluster_orgs).end_object();
+  j.key("joint_branches").begin_object().key("exported").num(x.joint_groups);
+  j.key("total").num(x.joint_groups_total).key("unplaced_exported").num(x.joint_unplaced);
+  j.key("unplaced_total").num(x.joint_unplaced_total).key("orgs").num(x.joint_orgs).end_object();
+  j.end_object();
   j.key("timings_seconds").begin_object();
   for (const auto& [phase, s] : timings) j.key(phase).real(s);
   j.key("total").real(total_seconds).end_object();

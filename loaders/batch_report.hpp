@@ -2,12 +2,14 @@
 // clusters and proposed joint branches, the data of report.html, and summary.json.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "engine/graph.hpp"
 #include "loaders/city_loader.hpp"
+#include "loaders/export_writer.hpp"
 #include "loaders/report_html.hpp"
 #include "queries/clusters.hpp"
 #include "queries/coverage.hpp"
@@ -15,6 +17,16 @@
 #include "queries/joint_branches.hpp"
 
 namespace orgraph {
+
+// What the export files hold: at most `max_orgs` organizations each, so that a province's or a
+// nation's files stay small enough to open in Cytoscape or Gephi.
+struct BatchExportCounts {
+  std::size_t max_orgs = 100'000;
+  std::size_t clusters = 0, clusters_total = 0, cluster_orgs = 0;  // exported / of clusters >= 2
+  std::size_t joint_groups = 0, joint_groups_total = 0;
+  std::size_t joint_unplaced = 0, joint_unplaced_total = 0;  // candidates in no group
+  std::size_t joint_orgs = 0;                                   // in groups + unplaced
+};
 
 struct BatchResults {
   std::string data;                  // DATA as given
@@ -27,12 +39,19 @@ struct BatchResults {
   JointBranchPlan joint;
   GapOptions gap_options;
   GapReport gaps;
+  BatchExportCounts exports;         // filled by batch_exports
 };
 
-// (file name, contents): the uncovered clusters and the proposed joint branches (as nodes of kind
-// proposed_branch), each for Cytoscape (.cyjs) and Gephi (.gexf). No people, no people's names.
-std::vector<std::pair<std::string, std::string>> batch_exports(const OrgGraph& graph,
-                                                               const BatchResults& results);
+// The export files: the uncovered clusters (of 2 or more orgs, largest first) and the proposed
+// joint branches (as nodes of kind proposed_branch; in plan order, by district, then the
+// candidates left out of every group), each for
+// Cytoscape (.cyjs) and Gephi (.gexf), with at most results.exports.max_orgs organizations per
+// file (the largest cluster is always included); the counts go to results.exports. No people,
+// no people's names. For each file, calls file(name, write); write(sink) streams the contents
+// into sink, so big exports never sit in memory whole.
+using ExportFileWriter = std::function<void(const ExportSink& sink)>;
+void batch_exports(const OrgGraph& graph, BatchResults& results,
+                   const std::function<void(const std::string& name, const ExportFileWriter& write)>& file);
 
 // Headlines, charts, tables and the network view (the `network_clusters` largest clusters and
 // the joint branches proposed among them) for report.html.
