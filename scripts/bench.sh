@@ -52,6 +52,16 @@ measure() {  # preset, label, threads, command...
   rm -f "$log"
 }
 
+phases() {  # preset, label, threads, summary.json: the batch's own timing of each phase
+  /usr/bin/python3 - "$@" >> "$section" <<'EOF'
+import json, sys
+preset, label, threads, path = sys.argv[1:5]
+t = json.load(open(path))["timings_seconds"]
+print("| %s | %s: %s | %s | | | | |" % (preset, label, ", ".join(
+    "%s %.2f" % (k, v) for k, v in t.items() if k != "total"), threads))
+EOF
+}
+
 for preset in $presets; do
   dir=$data/bench-$preset
   if [ ! -f "$dir/organizations.csv" ]; then
@@ -65,7 +75,9 @@ for preset in $presets; do
     measure "$preset" "stats (snapshot load)" $t "$bin" stats "$snap" --format json
     rm -rf "$data/bench-report-$preset"
     measure "$preset" "batch (CSV)" $t "$bin" batch "$dir" --out "$data/bench-report-$preset"
+    phases "$preset" "batch (CSV) phases" $t "$data/bench-report-$preset/summary.json"
     measure "$preset" "batch (snapshot)" $t "$bin" batch "$snap" --out "$data/bench-report-$preset"
+    phases "$preset" "batch (snapshot) phases" $t "$data/bench-report-$preset/summary.json"
   done
   echo "| $preset | CSV bytes: $(du -sb "$dir" | cut -f1) | | | | | |" >> "$section"
 done
