@@ -21,7 +21,7 @@ namespace orgraph {
 // What the export files hold: at most `max_orgs` organizations each, so that a province's or a
 // nation's files stay small enough to open in Cytoscape or Gephi.
 struct BatchExportCounts {
-  std::size_t max_orgs = 100'000;
+  std::size_t max_orgs = 20'000;
   std::size_t clusters = 0, clusters_total = 0, cluster_orgs = 0;  // exported / of clusters >= 2
   std::size_t joint_groups = 0, joint_groups_total = 0;
   std::size_t joint_unplaced = 0, joint_unplaced_total = 0;  // candidates in no group
