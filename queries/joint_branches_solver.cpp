@@ -42,6 +42,30 @@ int count_distinct(std::span<const std::uint32_t> members, Get get, std::vector<
 }  // namespace
 
 std::uint32_t Evaluator::distinct(std::span<const std::uint32_t> members, bool party) {
+  // Few ids (the common case: at most 2 full members per candidate): a linear scan over a
+  // small array beats sorting.
+  constexpr std::size_t kSmall = 24;
+  std::array<Id, kSmall> seen;
+  std::size_t n = 0;
+  bool small = true;
+  for (auto m : members) {
+    const Candidate& c = cands_[m];
+    const std::uint32_t from = party ? c.party_begin : c.full_begin;
+    const std::uint32_t to = party ? c.party_end : c.full_end;
+    for (std::uint32_t k = from; k < to && small; ++k) {
+      const Id v = people_[k];
+      bool dup = false;
+      for (std::size_t j = 0; j < n && !dup; ++j) dup = seen[j] == v;
+      if (dup) continue;
+      if (n == kSmall) {
+        small = false;
+        break;
+      }
+      seen[n++] = v;
+    }
+    if (!small) break;
+  }
+  if (small) return static_cast<std::uint32_t>(n);
   buf_.clear();
   for (auto m : members) {
     const Candidate& c = cands_[m];
