@@ -239,6 +239,7 @@ JointBranchPlan joint_branches(const OrgGraph& g, const JointBranchOptions& o) {
   joint::SolverOptions so;
   so.exact_max_candidates = o.exact_max_candidates;
   so.perturbations_per_candidate = o.perturbations_per_candidate;
+  so.max_total_perturbations = o.max_total_perturbations;
   const joint::Solution sol = joint::solve(b.inst, so);
 
   JointBranchPlan plan;

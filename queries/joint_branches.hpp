@@ -46,8 +46,11 @@ struct JointBranchOptions {
   // Optimiser tuning (not command-line options): components are solved exactly when they have
   // at most this many candidates in feasible groups (0 = never: heuristic only, for tests).
   std::uint32_t exact_max_candidates = 20;
-  // Iterated-local-search steps per candidate of a component solved heuristically.
+  // Iterated-local-search steps per candidate of a component solved heuristically (--effort).
   double perturbations_per_candidate = 2.0;
+  // Cap on perturbations_per_candidate x (candidates with full members) over the whole plan
+  // (joint::SolverOptions::max_total_perturbations).
+  std::uint64_t max_total_perturbations = 200'000;
 };
 
 // Throws std::invalid_argument with a sentence saying how to fix a bad option.
