@@ -477,6 +477,29 @@ TEST(JointBranches, SameResultAtAnyThreadCount) {
   par::set_threads(0);
 }
 
+TEST(JointBranches, PerturbationCapIsAppliedAlikeAtAnyThreadCount) {
+  // A cap far below effort x candidates-with-full-members changes the search (fewer rounds in
+  // every component) but not its validity or its independence from the thread count.
+  RandomCity rc = random_city(78, 700, 4, 24, 6, false);
+  const OrgGraph g = city_from_csv(rc.files);
+  const std::string uncapped = joint_branches_json(g, joint_branches(g, rc.options), rc.options);
+  rc.options.max_total_perturbations = 1;
+  std::string reference;
+  for (int threads : {1, 2, 8}) {
+    par::set_threads(threads);
+    const JointBranchPlan plan = joint_branches(g, rc.options);
+    check_plan(g, rc, plan);
+    const std::string json = joint_branches_json(g, plan, rc.options);
+    if (reference.empty()) {
+      reference = json;
+      EXPECT_NE(json, uncapped) << "the cap should change the search on this instance";
+    } else {
+      EXPECT_EQ(json, reference) << "threads " << threads;
+    }
+  }
+  par::set_threads(0);
+}
+
 TEST(JointBranches, LargerRandomCitiesStayFeasibleAndBounded) {
   for (std::uint32_t seed = 500; seed < 510; ++seed) {
     RandomCity rc = random_city(seed, 150 + static_cast<int>(seed % 5) * 40, 2, 8, 4, seed % 2 == 0);
