@@ -612,7 +612,9 @@ OrgGraph load_json(const std::string& name, std::string text, const LoadOptions&
   rapidjson::Reader reader;
   rapidjson::StringStream stream(text.c_str());
   const auto result =
-      reader.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag>(
+      // Iterative: a deeply nested document ([[[[...) must not overflow the stack.
+      reader.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag |
+                   rapidjson::kParseIterativeFlag>(
           stream, handler);
   if (result.IsError()) {
     std::vector<Diagnostic> diags = handler.errors;
@@ -625,6 +627,10 @@ OrgGraph load_json(const std::string& name, std::string text, const LoadOptions&
       const std::size_t nl = off == 0 ? std::string::npos : text.rfind('\n', off - 1);
       d.column = static_cast<std::uint32_t>(nl == std::string::npos ? off + 1 : off - nl);
       d.message = std::string("invalid JSON: ") + rapidjson::GetParseError_En(result.Code());
+      if (result.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
+        d.message += " Expected UTF-8 text: the file may be GB18030/GBK (re-save it as UTF-8, "
+                     "or pass --encoding gb18030)";
+      }
       diags.push_back(std::move(d));
     }
     throw LoadError(diags, diags.size());
