@@ -235,8 +235,10 @@ void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvL
         }
       }
       if (field_no > limits.max_columns) {
-        out.errors.emplace_back(record_index, "more than " + std::to_string(limits.max_columns) +
-                                                  " fields in one record");
+        out.errors.emplace_back(record_index,
+                                "found more than " + std::to_string(limits.max_columns) +
+                                    " fields in one record, expected at most " +
+                                    std::to_string(limits.max_columns) + " (orgraph's limit)");
         out.error_column.push_back(field_no);
         while (i < end && buf[i] != '\n') ++i;
       }
