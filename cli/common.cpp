@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "engine/diagnostics.hpp"
+#include "loaders/encoding.hpp"
 
 namespace orgraph::cli {
 
@@ -36,7 +37,9 @@ OrgGraph load_data(const std::string& path, const Globals& g, const LoadOptions&
                    LoadReport* report) {
   LoadReport local;
   LoadReport& rep = report != nullptr ? *report : local;
-  OrgGraph graph = load_city(path, options, &rep);
+  LoadOptions with_encoding = options;
+  if (!g.encoding.empty()) with_encoding.encoding = canonical_encoding(g.encoding);
+  OrgGraph graph = load_city(path, with_encoding, &rep);
   if (!g.quiet) {
     std::size_t shown = 0;
     for (const auto& d : rep.diagnostics) {

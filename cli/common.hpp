@@ -31,6 +31,7 @@ struct Globals {
   std::string format;  // "", table, json, csv
   std::string out;     // "" = stdout
   bool quiet = false;
+  std::string encoding;  // --encoding of CSV/JSON DATA: "" (utf-8), utf-8, gb18030, gbk
 };
 
 enum class Format { table, json, csv };

@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "json", "csv"}));
   app.add_option("--out", globals.out, "output file (default: stdout); written atomically");
   app.add_flag("-q,--quiet", globals.quiet, "no progress or warnings on stderr");
+  app.add_option("--encoding", globals.encoding,
+                 "encoding of CSV/JSON DATA: utf-8 (default), gb18030 or gbk (converted with "
+                 "iconv before parsing)")
+      ->check(CLI::IsMember({"utf-8", "utf8", "gb18030", "gbk"}, CLI::ignore_case));
   app.set_version_flag("--version", std::string("orgraph ") + ORGRAPH_VERSION);
 
   auto& registry = command_registry();

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "loaders/csv.hpp"
+#include "loaders/encoding.hpp"
 #include "loaders/snapshot.hpp"
 
 namespace orgraph {
@@ -664,7 +665,9 @@ OrgGraph load_city(const std::string& path, const LoadOptions& options, LoadRepo
       const std::string file = path + (path.ends_with('/') ? "" : "/") + table + ".csv";
       struct stat st {};
       if (::stat(file.c_str(), &st) != 0) return std::nullopt;
-      return csv_from_text(file, read_file(file), diags);
+      std::string bytes = read_file(file);
+      if (!convert_to_utf8(bytes, options.encoding, file, true, diags)) return std::nullopt;
+      return csv_from_text(file, std::move(bytes), diags);
     };
     return load_tables(path, "csv", provider, options, report);
   }
@@ -683,7 +686,15 @@ OrgGraph load_city(const std::string& path, const LoadOptions& options, LoadRepo
     return g;
   }
   std::string text = read_file(path);
-  return load_json(path, std::move(text), options, report);
+  std::vector<Diagnostic> conversion;
+  if (!convert_to_utf8(text, options.encoding, path, false, conversion)) {
+    throw LoadError(conversion, 1);
+  }
+  OrgGraph g = load_json(path, std::move(text), options, report);
+  if (report != nullptr) {
+    report->diagnostics.insert(report->diagnostics.begin(), conversion.begin(), conversion.end());
+  }
+  return g;
 }
 
 OrgGraph load_city_from_csv_text(const std::map<std::string, std::string>& files,

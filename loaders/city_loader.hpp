@@ -20,6 +20,7 @@ struct LoadOptions {
   // Keep people's names (only exports with --include-names show them). Without them a
   // nation's people take ~0.5 GB less memory; their names are never read.
   bool person_names = true;
+  std::string encoding = "utf-8";  // of CSV/JSON files: utf-8, gb18030 or gbk (loaders/encoding.hpp)
 };
 
 struct TableCount {
