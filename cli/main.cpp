@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <new>
 
 #include "cli/common.hpp"
 #include "engine/diagnostics.hpp"
@@ -113,6 +114,10 @@ int main(int argc, char** argv) {
   } catch (const std::invalid_argument& e) {
     std::cerr << "orgraph: " << e.what() << '\n';
     return kUsageError;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "orgraph: out of memory: this input needs more memory than the process may use "
+                 "(README, Limits: loading CSV peaks at about 3.2 bytes per byte of CSV)\n";
+    return kInternalError;
   } catch (const std::exception& e) {
     std::cerr << "orgraph: internal error: " << e.what() << '\n';
     return kInternalError;
