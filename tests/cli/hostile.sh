@@ -80,7 +80,7 @@ command -v prlimit >/dev/null || { echo "prlimit (util-linux) is needed" >&2; ex
 # memory and cannot start under an address-space limit: then only the time limit applies (and is
 # longer, as they run several times slower).
 AS_LIMIT=1
-if ! prlimit --as="$LIMIT_BYTES" -- "$BIN" --version >/dev/null 2>&1; then
+if ! (prlimit --as="$LIMIT_BYTES" -- "$BIN" --version; exit $?) >/dev/null 2>&1; then
   echo "hostile: $BIN does not start under an address-space limit (a sanitizer build?):" \
     "checking with the time limit only" >&2
   AS_LIMIT=0
