@@ -1,10 +1,12 @@
 #include "engine/parallel.hpp"
 
+#include <atomic>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <thread>
 
-#ifndef ORGRAPH_SERIAL
+#if !defined(ORGRAPH_SERIAL) && !defined(ORGRAPH_STD_THREADS)
 #include <tbb/global_control.h>
 #endif
 
@@ -12,7 +14,7 @@ namespace orgraph::par {
 namespace {
 std::mutex g_mutex;
 int g_threads = 0;
-#ifndef ORGRAPH_SERIAL
+#if !defined(ORGRAPH_SERIAL) && !defined(ORGRAPH_STD_THREADS)
 std::unique_ptr<tbb::global_control> g_control;
 #endif
 }  // namespace
@@ -25,7 +27,7 @@ int hardware_threads() {
 void set_threads(int threads) {
   std::lock_guard lock(g_mutex);
   g_threads = threads <= 0 ? hardware_threads() : threads;
-#ifndef ORGRAPH_SERIAL
+#if !defined(ORGRAPH_SERIAL) && !defined(ORGRAPH_STD_THREADS)
   g_control.reset();
   g_control = std::make_unique<tbb::global_control>(
       tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(g_threads));
@@ -40,5 +42,58 @@ int threads() {
   return g_threads == 0 ? hardware_threads() : g_threads;
 #endif
 }
+
+#if defined(ORGRAPH_STD_THREADS) && !defined(ORGRAPH_SERIAL)
+namespace detail {
+namespace {
+thread_local bool t_in_parallel = false;
+
+// Sets t_in_parallel for the lifetime of the guard and restores the previous value.
+struct RegionGuard {
+  bool previous = t_in_parallel;
+  RegionGuard() { t_in_parallel = true; }
+  ~RegionGuard() { t_in_parallel = previous; }
+  RegionGuard(const RegionGuard&) = delete;
+  RegionGuard& operator=(const RegionGuard&) = delete;
+};
+}  // namespace
+
+bool in_parallel_region() { return t_in_parallel; }
+
+void run_tasks(std::size_t tasks, int workers, const std::function<void(std::size_t)>& task) {
+  if (tasks == 0) return;
+  std::atomic<std::size_t> next{0};
+  std::mutex error_mutex;
+  std::exception_ptr error;
+  auto work = [&] {
+    RegionGuard guard;
+    for (;;) {
+      const std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= tasks) return;
+      try {
+        task(i);
+      } catch (...) {
+        std::lock_guard lock(error_mutex);
+        if (!error) error = std::current_exception();
+        next.store(tasks, std::memory_order_relaxed);  // hand out nothing more
+      }
+    }
+  };
+  const std::size_t helpers =
+      std::min(tasks, static_cast<std::size_t>(workers < 1 ? 1 : workers)) - 1;
+  std::vector<std::thread> pool;
+  pool.reserve(helpers);
+  try {
+    for (std::size_t t = 0; t < helpers; ++t) pool.emplace_back(work);
+  } catch (...) {
+    // Could not start a thread (resource limits): the threads already running and the caller
+    // still finish every task.
+  }
+  work();
+  for (auto& th : pool) th.join();
+  if (error) std::rethrow_exception(error);
+}
+}  // namespace detail
+#endif
 
 }  // namespace orgraph::par

@@ -1,6 +1,15 @@
 // The one parallel seam. Query code calls these helpers, never tbb:: directly, so a serial
 // build (-DORGRAPH_SERIAL=ON) and deterministic reductions are one switch away.
 //
+// Three backends, chosen at build time:
+// - oneTBB (default);
+// - ORGRAPH_STD_THREADS (on with -DORGRAPH_TSAN=ON): plain std::thread. Debian's oneTBB is not
+//   built with ThreadSanitizer, so TSan would report false races at every loop start and join;
+//   with this backend every instruction that runs in parallel is instrumented and TSan needs no
+//   blanket suppressions. A parallel loop started inside a parallel loop's body runs serially
+//   on the calling worker (no nested thread spawning, no deadlock);
+// - ORGRAPH_SERIAL: everything runs on the calling thread.
+//
 // Determinism: work is cut into blocks whose bounds depend only on the input size and the
 // grain, never on the thread count; per-block results are combined in block order.
 #pragma once
@@ -10,7 +19,11 @@
 #include <functional>
 #include <vector>
 
-#ifndef ORGRAPH_SERIAL
+#if defined(ORGRAPH_SERIAL)
+// nothing
+#elif defined(ORGRAPH_STD_THREADS)
+#include <iterator>
+#else
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 #include <tbb/parallel_sort.h>
@@ -25,13 +38,42 @@ int threads();
 // The number of hardware threads.
 int hardware_threads();
 
+#if defined(ORGRAPH_STD_THREADS) && !defined(ORGRAPH_SERIAL)
+namespace detail {
+// True on a thread that is running the body of a parallel loop (a worker, or the caller while it
+// takes part); loops started there run serially.
+bool in_parallel_region();
+// Calls task(i) for every i in [0, tasks) on up to `workers` threads (the caller is one of them):
+// each thread takes the next index from an atomic counter. The first exception thrown by a task
+// stops the hand-out of further indices and is rethrown here once every thread has joined.
+void run_tasks(std::size_t tasks, int workers, const std::function<void(std::size_t)>& task);
+}  // namespace detail
+#endif
+
 // Calls body(lo, hi) on disjoint sub-ranges covering [begin, end).
 template <class Body>
 void for_range(std::size_t begin, std::size_t end, std::size_t grain, Body&& body) {
   if (begin >= end) return;
-#ifdef ORGRAPH_SERIAL
+#if defined(ORGRAPH_SERIAL)
   (void)grain;
   body(begin, end);
+#elif defined(ORGRAPH_STD_THREADS)
+  const std::size_t n = end - begin;
+  if (grain == 0) grain = 1;
+  const int workers = threads();
+  if (n <= grain || workers == 1 || detail::in_parallel_region()) {
+    body(begin, end);
+    return;
+  }
+  // Blocks of at least `grain` items, about 8 per thread so the atomic hand-out balances load
+  // without touching the counter once per item.
+  const std::size_t per_thread = static_cast<std::size_t>(workers) * 8;
+  const std::size_t block = std::max(grain, (n + per_thread - 1) / per_thread);
+  const std::size_t blocks = (n + block - 1) / block;
+  detail::run_tasks(blocks, workers, [&](std::size_t b) {
+    const std::size_t lo = begin + b * block;
+    body(lo, std::min(end, lo + block));
+  });
 #else
   if (end - begin <= grain || threads() == 1) {
     body(begin, end);
@@ -73,8 +115,36 @@ T map_reduce(std::size_t n, std::size_t block, T identity, Map&& map, Combine&& 
 // deterministic).
 template <class It, class Less>
 void sort(It first, It last, Less less) {
-#ifdef ORGRAPH_SERIAL
+#if defined(ORGRAPH_SERIAL)
   std::sort(first, last, less);
+#elif defined(ORGRAPH_STD_THREADS)
+  // Sort `parts` slices in parallel, then merge neighbouring runs pairwise, in parallel, until
+  // one run is left. Slice bounds depend on the thread count, which is harmless under a strict
+  // total order: the sorted result is unique.
+  const std::size_t n = static_cast<std::size_t>(std::distance(first, last));
+  const int workers = threads();
+  constexpr std::size_t kMinSlice = 4096;
+  if (workers == 1 || n < 2 * kMinSlice || detail::in_parallel_region()) {
+    std::sort(first, last, less);
+    return;
+  }
+  const std::size_t parts = std::min(static_cast<std::size_t>(workers), n / kMinSlice);
+  std::vector<std::size_t> bounds(parts + 1);
+  for (std::size_t p = 0; p <= parts; ++p) bounds[p] = n * p / parts;
+  auto at = [&](std::size_t k) {
+    return first + static_cast<typename std::iterator_traits<It>::difference_type>(bounds[k]);
+  };
+  detail::run_tasks(parts, workers, [&](std::size_t p) { std::sort(at(p), at(p + 1), less); });
+  for (std::size_t width = 1; width < parts; width *= 2) {
+    const std::size_t merges = (parts + 2 * width - 1) / (2 * width);
+    detail::run_tasks(merges, workers, [&](std::size_t m) {
+      const std::size_t lo = m * 2 * width;
+      const std::size_t mid = std::min(parts, lo + width);
+      const std::size_t hi = std::min(parts, lo + 2 * width);
+      if (mid < hi)
+        std::inplace_merge(at(lo), at(mid), at(hi), less);
+    });
+  }
 #else
   if (threads() == 1) {
     std::sort(first, last, less);

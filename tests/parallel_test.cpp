@@ -1,0 +1,114 @@
+// The parallel seam itself (engine/parallel.hpp), whichever backend the build uses (oneTBB,
+// std::thread under ORGRAPH_STD_THREADS / TSan, or serial): every index visited exactly once,
+// nested loops, exceptions carried to the caller, map_reduce combining in block order, sort
+// equal to std::sort; each at 1, 2 and 8 threads.
+#include "engine/parallel.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+namespace orgraph {
+namespace {
+
+class ParallelTest : public ::testing::TestWithParam<int> {
+ protected:
+  void SetUp() override { par::set_threads(GetParam()); }
+  void TearDown() override { par::set_threads(0); }
+};
+
+TEST_P(ParallelTest, ThreadsReportsTheSetting) {
+#ifdef ORGRAPH_SERIAL
+  EXPECT_EQ(par::threads(), 1);
+#else
+  EXPECT_EQ(par::threads(), GetParam());
+#endif
+}
+
+TEST_P(ParallelTest, ForRangeVisitsEveryIndexOnce) {
+  for (std::size_t n : {0u, 1u, 7u, 100u, 4097u, 100000u}) {
+    for (std::size_t grain : {1u, 3u, 64u, 1024u}) {
+      std::vector<std::atomic<int>> seen(n);
+      std::atomic<std::size_t> calls{0};
+      par::for_range(0, n, grain, [&](std::size_t lo, std::size_t hi) {
+        ASSERT_LT(lo, hi);
+        ASSERT_LE(hi, n);
+        calls.fetch_add(1);
+        for (std::size_t i = lo; i < hi; ++i) seen[i].fetch_add(1);
+      });
+      for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(seen[i].load(), 1) << "n " << n << " i " << i;
+      if (n == 0) {
+        EXPECT_EQ(calls.load(), 0u);
+      }
+    }
+  }
+}
+
+TEST_P(ParallelTest, ForRangeHonoursAnOffsetBegin) {
+  std::vector<int> hits(1000, 0);
+  par::for_each_index(250, 750, 5, [&](std::size_t i) { hits[i] += 1; });
+  for (std::size_t i = 0; i < hits.size(); ++i) EXPECT_EQ(hits[i], (i >= 250 && i < 750) ? 1 : 0);
+}
+
+TEST_P(ParallelTest, NestedLoopsComplete) {
+  constexpr std::size_t kOuter = 64, kInner = 500;
+  std::vector<std::vector<int>> grid(kOuter, std::vector<int>(kInner, 0));
+  par::for_each_index(0, kOuter, 1, [&](std::size_t o) {
+    par::for_each_index(0, kInner, 8, [&](std::size_t i) { grid[o][i] += static_cast<int>(o + i); });
+    std::vector<std::size_t> v(20000);
+    std::iota(v.rbegin(), v.rend(), std::size_t{0});
+    par::sort(v.begin(), v.end(), std::less<>());
+    ASSERT_TRUE(std::is_sorted(v.begin(), v.end()));
+  });
+  for (std::size_t o = 0; o < kOuter; ++o)
+    for (std::size_t i = 0; i < kInner; ++i) ASSERT_EQ(grid[o][i], static_cast<int>(o + i));
+}
+
+TEST_P(ParallelTest, ExceptionReachesTheCaller) {
+  std::atomic<int> done{0};
+  EXPECT_THROW(par::for_each_index(0, 10000, 10,
+                                   [&](std::size_t i) {
+                                     if (i == 5003) throw std::runtime_error("block 5003");
+                                     done.fetch_add(1);
+                                   }),
+               std::runtime_error);
+  // The seam is usable again afterwards.
+  std::atomic<int> after{0};
+  par::for_each_index(0, 1000, 10, [&](std::size_t) { after.fetch_add(1); });
+  EXPECT_EQ(after.load(), 1000);
+}
+
+TEST_P(ParallelTest, MapReduceCombinesInBlockOrder) {
+  // String concatenation is not commutative: any reordering of blocks shows.
+  const std::size_t n = 5000;
+  const std::string got = par::map_reduce(
+      n, 37, std::string(),
+      [](std::size_t lo, std::size_t hi) { return std::to_string(lo) + "-" + std::to_string(hi) + ";"; },
+      [](std::string a, std::string b) { return a + b; });
+  std::string want;
+  for (std::size_t lo = 0; lo < n; lo += 37)
+    want += std::to_string(lo) + "-" + std::to_string(std::min(n, lo + 37)) + ";";
+  EXPECT_EQ(got, want);
+}
+
+TEST_P(ParallelTest, SortEqualsStdSort) {
+  std::mt19937_64 rng(42);
+  for (std::size_t n : {0u, 1u, 100u, 8191u, 8192u, 50000u, 300001u}) {
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> v(n);
+    for (std::size_t i = 0; i < n; ++i)
+      v[i] = {static_cast<std::uint32_t>(rng() % 1000), static_cast<std::uint32_t>(i)};
+    auto want = v;
+    std::sort(want.begin(), want.end());
+    par::sort(v.begin(), v.end(), std::less<>());
+    ASSERT_EQ(v, want) << "n " << n;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, ParallelTest, ::testing::Values(1, 2, 8));
+
+}  // namespace
+}  // namespace orgraph
