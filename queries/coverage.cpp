@@ -376,7 +376,8 @@ CoverageReport coverage_reference(const OrgGraph& g, const CoverageOptions& opti
     }
     const bool is_pocket = relations.empty();
     const bool is_floating = !relations.empty() && !served;
-    auto note = [&](std::set<Id>& f, std::set<Id>& pa, std::set<Id>& po, std::set<Id>& fl) {
+    // p is copied into the capture: clang before 16 cannot capture a structured binding.
+    auto note = [&, p = p](std::set<Id>& f, std::set<Id>& pa, std::set<Id>& po, std::set<Id>& fl) {
       if (status == PartyStatus::full) f.insert(p);
       pa.insert(p);
       if (is_pocket) po.insert(p);
