@@ -456,10 +456,9 @@ TEST(JointBranches, TinyCityMatchesExpected) {
   EXPECT_TRUE(saw_st1);
 }
 
-TEST(JointBranches, SameResultAtAnyThreadCount) {
-  // Several districts, many streets: a mix of large (heuristic) and small (exact) components.
-  RandomCity rc = random_city(77, 700, 4, 24, 6, false);
-  const OrgGraph g = city_from_csv(rc.files);
+// Plans at 1, 2 and 8 threads, each checked; returns the plan's JSON after expecting all equal.
+std::string plan_at_any_thread_count(const OrgGraph& g, const RandomCity& rc,
+                                     JointBranchSummary* summary = nullptr) {
   std::string reference;
   for (int threads : {1, 2, 8}) {
     par::set_threads(threads);
@@ -468,13 +467,23 @@ TEST(JointBranches, SameResultAtAnyThreadCount) {
     const std::string json = joint_branches_json(g, plan, rc.options);
     if (reference.empty()) {
       reference = json;
-      EXPECT_GT(plan.summary.components, 1u);
-      EXPECT_GT(plan.summary.largest_component, 40u);
+      if (summary != nullptr) *summary = plan.summary;
     } else {
       EXPECT_EQ(json, reference) << "threads " << threads;
     }
   }
   par::set_threads(0);
+  return reference;
+}
+
+TEST(JointBranches, SameResultAtAnyThreadCount) {
+  // Several districts, many streets: a mix of large (heuristic) and small (exact) components.
+  RandomCity rc = random_city(77, 700, 4, 24, 6, false);
+  const OrgGraph g = city_from_csv(rc.files);
+  JointBranchSummary summary;
+  plan_at_any_thread_count(g, rc, &summary);
+  EXPECT_GT(summary.components, 1u);
+  EXPECT_GT(summary.largest_component, 40u);
 }
 
 TEST(JointBranches, PerturbationCapIsAppliedAlikeAtAnyThreadCount) {
@@ -484,20 +493,8 @@ TEST(JointBranches, PerturbationCapIsAppliedAlikeAtAnyThreadCount) {
   const OrgGraph g = city_from_csv(rc.files);
   const std::string uncapped = joint_branches_json(g, joint_branches(g, rc.options), rc.options);
   rc.options.max_total_perturbations = 1;
-  std::string reference;
-  for (int threads : {1, 2, 8}) {
-    par::set_threads(threads);
-    const JointBranchPlan plan = joint_branches(g, rc.options);
-    check_plan(g, rc, plan);
-    const std::string json = joint_branches_json(g, plan, rc.options);
-    if (reference.empty()) {
-      reference = json;
-      EXPECT_NE(json, uncapped) << "the cap should change the search on this instance";
-    } else {
-      EXPECT_EQ(json, reference) << "threads " << threads;
-    }
-  }
-  par::set_threads(0);
+  EXPECT_NE(plan_at_any_thread_count(g, rc), uncapped)
+      << "the cap should change the search on this instance";
 }
 
 TEST(JointBranches, LargerRandomCitiesStayFeasibleAndBounded) {
