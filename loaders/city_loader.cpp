@@ -158,11 +158,12 @@ class Converter {
 
   // Converts every row in order: make(r, row) fills a row and reports bad values. Kept rows
   // are handed to flush(span) in batches of `batch` rows (0: all at once, for entity tables,
-  // which the builder takes in one call). The ids of rejected rows (id_col >= 0) are noted so
-  // that references to them are explained. Each chunk's field views are released once its rows
+  // which the builder takes in one call). For entity tables, `ids` names the id column and the
+  // table: the ids of rejected rows are noted so that references to them are explained. Each chunk's field views are released once its rows
   // are converted, so a big table never holds its fields and all its typed rows at once.
   template <class Row, class Make, class Flush>
-  void convert(std::size_t batch, int id_col, EntityTable table, Make make, Flush flush) {
+  void convert(std::size_t batch, std::optional<std::pair<int, EntityTable>> ids, Make make,
+               Flush flush) {
     std::vector<Row> rows;
     rows.reserve(batch == 0 ? text_.rows() : std::min(batch, text_.rows()));
     std::size_t chunk = 0;
@@ -174,7 +175,7 @@ class Converter {
         row.origin = origin(r);
         if (row_ok(r)) rows.push_back(row);
       }
-      if (!row_ok(r) && id_col >= 0) builder_.note_rejected(table, get(r, id_col));
+      if (!row_ok(r) && ids) builder_.note_rejected(ids->second, get(r, ids->first));
       if (batch != 0 && rows.size() == batch) {
         flush(std::span<const Row>(rows));
         rows.clear();
@@ -205,14 +206,13 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
                 const LoadOptions& options) {
   Converter c(text, b, table);
   const TableSource& src = c.source();
-  constexpr int kNoIdColumn = -1;
   if (table == "areas") {
     const int id = c.column("id", true), name = c.column("name", false),
               level = c.column("level", true), parent = c.column("parent_id", false),
               lat = c.column("lat", false), lon = c.column("lon", false);
     if (!c.usable()) return false;
     c.convert<AreaRow>(
-        0, id, EntityTable::areas,
+        0, std::pair{id, EntityTable::areas},
         [&](std::size_t r, AreaRow& a) {
           a.id = c.get(r, id);
           a.name = c.get(r, name);
@@ -230,7 +230,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
               area = c.column("area_id", true), industry = c.column("industry", false);
     if (!c.usable()) return false;
     c.convert<UnitRow>(
-        0, id, EntityTable::units,
+        0, std::pair{id, EntityTable::units},
         [&](std::size_t r, UnitRow& u) {
           u.id = c.get(r, id);
           u.name = c.get(r, name);
@@ -251,7 +251,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
               lat = c.column("lat", false), lon = c.column("lon", false);
     if (!c.usable()) return false;
     c.convert<OrgRow>(
-        0, id, EntityTable::orgs,
+        0, std::pair{id, EntityTable::orgs},
         [&](std::size_t r, OrgRow& o) {
           o.id = c.get(r, id);
           o.name = c.get(r, name);
@@ -274,7 +274,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
               status = c.column("party_status", true);
     if (!c.usable()) return false;
     c.convert<PersonRow>(
-        0, id, EntityTable::people,
+        0, std::pair{id, EntityTable::people},
         [&](std::size_t r, PersonRow& p) {
           p.id = c.get(r, id);
           if (options.person_names) p.name = c.get(r, name);
@@ -288,7 +288,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
               form = c.column("form", true);
     if (!c.usable()) return false;
     c.convert<BranchRow>(
-        0, id, EntityTable::branches,
+        0, std::pair{id, EntityTable::branches},
         [&](std::size_t r, BranchRow& br) {
           br.id = c.get(r, id);
           br.name = c.get(r, name);
@@ -302,7 +302,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
               role = c.column("role", true);
     if (!c.usable()) return false;
     c.convert<AffiliationRow>(
-        kRelationBatch, kNoIdColumn, EntityTable::people,
+        kRelationBatch, std::nullopt,
         [&](std::size_t r, AffiliationRow& a) {
           a.person_id = c.get(r, person);
           a.org_id = c.get(r, org);
@@ -315,7 +315,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     const int branch = c.column("branch_id", true), org = c.column("org_id", true);
     if (!c.usable()) return false;
     c.convert<CoverageRow>(
-        kRelationBatch, kNoIdColumn, EntityTable::branches,
+        kRelationBatch, std::nullopt,
         [&](std::size_t r, CoverageRow& v) {
           v.branch_id = c.get(r, branch);
           v.org_id = c.get(r, org);
@@ -327,7 +327,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     const int person = c.column("person_id", true), branch = c.column("branch_id", true);
     if (!c.usable()) return false;
     c.convert<PartyRelationRow>(
-        kRelationBatch, kNoIdColumn, EntityTable::people,
+        kRelationBatch, std::nullopt,
         [&](std::size_t r, PartyRelationRow& v) {
           v.person_id = c.get(r, person);
           v.branch_id = c.get(r, branch);
@@ -340,7 +340,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
               sub = c.column("subordinate_id", true);
     if (!c.usable()) return false;
     c.convert<SupervisionRow>(
-        kRelationBatch, kNoIdColumn, EntityTable::units,
+        kRelationBatch, std::nullopt,
         [&](std::size_t r, SupervisionRow& v) {
           v.superior_unit_id = c.get(r, sup);
           v.subordinate_kind = c.enum_value(r, kind, "subordinate_kind", SubordinateKind::unit);
@@ -354,7 +354,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
               person = c.column("person_id", false);
     if (!c.usable()) return false;
     c.convert<InstructorRow>(
-        kRelationBatch, kNoIdColumn, EntityTable::units,
+        kRelationBatch, std::nullopt,
         [&](std::size_t r, InstructorRow& v) {
           v.unit_id = c.get(r, unit);
           v.org_id = c.get(r, org);
