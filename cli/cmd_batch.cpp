@@ -43,6 +43,12 @@ void write_file(const fs::path& path, std::string_view text) {
   out.commit();
 }
 
+void stream_file(const fs::path& path, const std::function<void(const TextSink&)>& write) {
+  Output out(path.string());
+  write([&](std::string_view piece) { out.write(piece); });
+  out.commit();
+}
+
 // Removes DIR.partial-<pid> folders left by runs that were killed (their pid is gone).
 void remove_stale_partials(const fs::path& out) {
   const fs::path parent = out.parent_path().empty() ? fs::path(".") : out.parent_path();
@@ -105,13 +111,11 @@ int run_batch(const BatchArgs& a, const Globals& g) {
     write_file(partial / "joint_branches.csv", joint_branches_csv(graph, r.joint));
     write_file(partial / "joint_branches.json",
                joint_branches_json(graph, r.joint, r.joint_options));
-    write_file(partial / "gaps.csv", gaps_csv(r.gaps));
-    write_file(partial / "gaps.json", gaps_json(r.gaps));
+    stream_file(partial / "gaps.csv", [&](const TextSink& sink) { write_gaps_csv(r.gaps, sink); });
+    stream_file(partial / "gaps.json", [&](const TextSink& sink) { write_gaps_json(r.gaps, sink); });
     r.exports.max_orgs = a.export_max_orgs;
     batch_exports(graph, r, [&](const std::string& name, const ExportFileWriter& write) {
-      Output file((partial / name).string());
-      write([&](std::string_view piece) { file.write(piece); });
-      file.commit();
+      stream_file(partial / name, write);
     });
 
     progress.begin("report");

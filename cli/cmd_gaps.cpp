@@ -33,13 +33,13 @@ int run_gaps(const GapsArgs& args, const Globals& g) {
   progress.begin("write");
   switch (format) {
     case Format::json:
-      emit(g, gaps_json(report));
+      emit(g, [&](const TextSink& sink) { write_gaps_json(report, sink); });
       break;
     case Format::csv:
-      emit(g, gaps_csv(report));
+      emit(g, [&](const TextSink& sink) { write_gaps_csv(report, sink); });
       break;
     case Format::table:
-      emit(g, gaps_table(report));
+      emit(g, [&](const TextSink& sink) { write_gaps_table(report, sink); });
       break;
   }
   progress.end();

@@ -102,6 +102,12 @@ void emit(const Globals& g, std::string_view text) {
   out.commit();
 }
 
+void emit(const Globals& g, const std::function<void(const TextSink&)>& write) {
+  Output out(g.out);
+  write([&](std::string_view piece) { out.write(piece); });
+  out.commit();
+}
+
 std::string default_data_path() {
   return std::string(ORGRAPH_SOURCE_DIR) + "/examples/changzhou";
 }

@@ -12,6 +12,7 @@
 #include "engine/graph.hpp"
 #include "loaders/city_loader.hpp"
 #include "loaders/csv_out.hpp"
+#include "loaders/text_sink.hpp"
 
 namespace orgraph::cli {
 
@@ -80,6 +81,8 @@ class Output {
 
 // Writes `text` to globals.out (or stdout) atomically.
 void emit(const Globals& g, std::string_view text);
+// The same for output streamed in pieces: write(sink) hands every piece to sink, in order.
+void emit(const Globals& g, const std::function<void(const TextSink&)>& write);
 
 // The default example city shipped in examples/.
 std::string default_data_path();

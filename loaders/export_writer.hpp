@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "engine/graph.hpp"
+#include "loaders/text_sink.hpp"
 #include "queries/export.hpp"
 #include "queries/layout.hpp"
 
@@ -45,7 +46,7 @@ struct ExportCounts {
 };
 
 // Receives the output in order, in pieces of up to a few MiB.
-using ExportSink = std::function<void(std::string_view)>;
+using ExportSink = TextSink;
 
 // Streams the selection in `format` to `sink`. `layout` must come from compute_layout on the
 // same graph (with people when the selection has people). Throws std::invalid_argument when the

@@ -1,33 +1,26 @@
-// The gap list can hold millions of rows (2.2 million on the nation preset), so every format is
-// written in two parallel passes over the gaps: one measures each gap's text, a prefix sum
-// places it, the second writes it into one string allocated once. JSON strings are escaped
-// exactly as RapidJSON's Writer does (UTF-8 passed through), so the output matches JsonOut.
+// The gap list can hold millions of rows (2.2 million on the nation preset, a gigabyte of JSON),
+// so every format is streamed: blocks of gaps are formatted in parallel into reused buffers and
+// handed to the sink in order (loaders/text_sink.hpp). JSON strings are escaped exactly as
+// RapidJSON's Writer does (UTF-8 passed through), so the output matches JsonOut.
 #include "loaders/gaps_writer.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 
 #include "engine/parallel.hpp"
+#include "loaders/csv_out.hpp"
 #include "loaders/json_out.hpp"
 
 namespace orgraph {
 
 namespace {
 
-struct Measure {
-  std::size_t n = 0;
-  void put(char) { ++n; }
-  void put(std::string_view s) { n += s.size(); }
-};
-
-struct Fill {
-  char* p;
-  void put(char c) { *p++ = c; }
-  void put(std::string_view s) {
-    std::memcpy(p, s.data(), s.size());
-    p += s.size();
-  }
+struct Append {
+  std::string& text;
+  void put(char c) { text.push_back(c); }
+  void put(std::string_view s) { text.append(s); }
 };
 
 // True when some byte of the 8 in x is < 0x20, '"' or '\\' (SWAR; bytes >= 0x80 never match).
@@ -53,8 +46,7 @@ inline std::size_t next_escape(std::string_view s, std::size_t from) {
   return i;
 }
 
-template <class Sink>
-void json_string(Sink& out, std::string_view s) {
+void json_string(Append& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   out.put('"');
   std::size_t run = 0;  // start of the pending unescaped run
@@ -81,22 +73,7 @@ void json_string(Sink& out, std::string_view s) {
   out.put('"');
 }
 
-template <class Sink>
-void csv_field(Sink& out, std::string_view s) {
-  if (s.find_first_of(",\"\n\r") == std::string_view::npos) {
-    out.put(s);
-    return;
-  }
-  out.put('"');
-  for (char c : s) {
-    if (c == '"') out.put('"');
-    out.put(c);
-  }
-  out.put('"');
-}
-
-template <class Sink>
-void gap_json(Sink& out, const Gap& gap, bool first) {
+void gap_json(Append& out, const Gap& gap, bool first) {
   if (!first) out.put(',');
   out.put("{\"code\":");
   json_string(out, to_string(gap.code));
@@ -116,32 +93,36 @@ void gap_json(Sink& out, const Gap& gap, bool first) {
   out.put('}');
 }
 
-template <class Sink>
-void gap_csv(Sink& out, const Gap& gap, bool) {
+void gap_csv(Append& out, const Gap& gap, bool) {
   out.put(to_string(gap.code));
   out.put(',');
   out.put(to_string(gap.severity));
   out.put(',');
-  std::size_t n = 0;
-  for (const auto& e : gap.entities) n += e.size() + 1;
-  std::string ents;
-  ents.reserve(n);
+  // The entities joined by ';', as one field (quoted when any of them needs it).
+  const bool quoted = std::any_of(gap.entities.begin(), gap.entities.end(),
+                                  [](const std::string& e) { return csv_needs_quotes(e); });
+  if (quoted) out.put('"');
+  bool written = false;  // as a join that puts ';' only after some text
   for (const auto& e : gap.entities) {
-    if (!ents.empty()) ents += ';';
-    ents += e;
+    if (written) out.put(';');
+    written = written || !e.empty();
+    if (quoted) {
+      append_csv_quoted_body(out.text, e);
+    } else {
+      out.put(e);
+    }
   }
-  csv_field(out, ents);
+  if (quoted) out.put('"');
   out.put(',');
-  csv_field(out, gap.district);
+  append_csv_field(out.text, gap.district);
   out.put(',');
-  csv_field(out, gap.message);
+  append_csv_field(out.text, gap.message);
   out.put(',');
-  csv_field(out, gap.suggestion);
+  append_csv_field(out.text, gap.suggestion);
   out.put('\n');
 }
 
-template <class Sink>
-void gap_table(Sink& out, const Gap& gap, bool) {
+void gap_table(Append& out, const Gap& gap, bool) {
   const std::string_view sev = to_string(gap.severity);
   const std::string_view code = to_string(gap.code);
   out.put(sev);
@@ -159,28 +140,25 @@ void gap_table(Sink& out, const Gap& gap, bool) {
   out.put('\n');
 }
 
-// head + every gap written by `one` + tail, in two parallel passes.
+// head + every gap written by `one` + tail, streamed to `sink`.
 template <class One>
-std::string write_all(const std::vector<Gap>& gaps, std::string_view head, std::string_view tail,
-                      One one) {
+void write_all(const std::vector<Gap>& gaps, std::string_view head, std::string_view tail,
+               One one, const TextSink& sink) {
   constexpr std::size_t kGrain = 2048;
-  std::vector<std::size_t> offset(gaps.size() + 1, 0);
-  par::for_each_index(0, gaps.size(), kGrain, [&](std::size_t i) {
-    Measure m;
-    one(m, gaps[i], i == 0);
-    offset[i] = m.n;
-  });
-  offset[gaps.size()] = 0;
-  const std::size_t body = par::exclusive_scan(offset);
+  if (!head.empty()) sink(head);
+  stream_blocks(gaps.size(), kGrain,
+                [&](std::size_t lo, std::size_t hi, std::string& text) {
+                  Append out{text};
+                  for (std::size_t i = lo; i < hi; ++i) one(out, gaps[i], i == 0);
+                },
+                sink);
+  if (!tail.empty()) sink(tail);
+}
+
+template <class Write>
+std::string to_text(Write write) {
   std::string out;
-  out.resize(head.size() + body + tail.size());
-  std::memcpy(out.data(), head.data(), head.size());
-  char* base = out.data() + head.size();
-  par::for_each_index(0, gaps.size(), kGrain, [&](std::size_t i) {
-    Fill f{base + offset[i]};
-    one(f, gaps[i], i == 0);
-  });
-  std::memcpy(base + body, tail.data(), tail.size());
+  write(append_to(out));
   return out;
 }
 
@@ -188,7 +166,7 @@ bool admitted(GapCode c, Severity min) { return severity_of(c) <= min; }
 
 }  // namespace
 
-std::string gaps_json(const GapReport& r) {
+void write_gaps_json(const GapReport& r, const TextSink& sink) {
   // Everything after the gap array, written by JsonOut as one object then spliced.
   JsonOut j;
   j.begin_object();
@@ -218,16 +196,16 @@ std::string gaps_json(const GapReport& r) {
   j.end_object();
   const std::string rest = j.take();  // "{...}\n"
   const std::string tail = "]," + rest.substr(1);
-  return write_all(r.gaps, "{\"gaps\":[", tail,
-                   [](auto& out, const Gap& gap, bool first) { gap_json(out, gap, first); });
+  write_all(r.gaps, "{\"gaps\":[", tail,
+            [](Append& out, const Gap& gap, bool first) { gap_json(out, gap, first); }, sink);
 }
 
-std::string gaps_csv(const GapReport& r) {
-  return write_all(r.gaps, "code,severity,entities,district,message,suggestion\n", "",
-                   [](auto& out, const Gap& gap, bool first) { gap_csv(out, gap, first); });
+void write_gaps_csv(const GapReport& r, const TextSink& sink) {
+  write_all(r.gaps, "code,severity,entities,district,message,suggestion\n", "",
+            [](Append& out, const Gap& gap, bool first) { gap_csv(out, gap, first); }, sink);
 }
 
-std::string gaps_table(const GapReport& r) {
+void write_gaps_table(const GapReport& r, const TextSink& sink) {
   std::string tail;
   if (!r.gaps.empty()) tail += '\n';
   char line[128];
@@ -247,8 +225,20 @@ std::string gaps_table(const GapReport& r) {
                 static_cast<unsigned long long>(r.by_severity[1]),
                 static_cast<unsigned long long>(r.by_severity[2]));
   tail += line;
-  return write_all(r.gaps, "", tail,
-                   [](auto& out, const Gap& gap, bool first) { gap_table(out, gap, first); });
+  write_all(r.gaps, "", tail,
+            [](Append& out, const Gap& gap, bool first) { gap_table(out, gap, first); }, sink);
+}
+
+std::string gaps_json(const GapReport& r) {
+  return to_text([&](const TextSink& sink) { write_gaps_json(r, sink); });
+}
+
+std::string gaps_csv(const GapReport& r) {
+  return to_text([&](const TextSink& sink) { write_gaps_csv(r, sink); });
+}
+
+std::string gaps_table(const GapReport& r) {
+  return to_text([&](const TextSink& sink) { write_gaps_table(r, sink); });
 }
 
 }  // namespace orgraph

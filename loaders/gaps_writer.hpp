@@ -1,10 +1,12 @@
 // Writers for the responsibility-gap audit (queries/gaps.hpp): JSON with the keys of
 // contracts.md section 4 plus "severity", "by_severity" and "by_district"; a table for the
-// terminal; CSV with one row per gap. Functions result -> string, reused by the batch job.
+// terminal; CSV with one row per gap. Each is streamed to a TextSink (the batch job writes a
+// nation's gigabyte of gaps straight to its file), or returned as a string.
 #pragma once
 
 #include <string>
 
+#include "loaders/text_sink.hpp"
 #include "queries/gaps.hpp"
 
 namespace orgraph {
@@ -18,5 +20,10 @@ std::string gaps_json(const GapReport& report);
 std::string gaps_csv(const GapReport& report);
 // One block per gap, then the summary by code.
 std::string gaps_table(const GapReport& report);
+
+// The same, streamed to `sink` in order.
+void write_gaps_json(const GapReport& report, const TextSink& sink);
+void write_gaps_csv(const GapReport& report, const TextSink& sink);
+void write_gaps_table(const GapReport& report, const TextSink& sink);
 
 }  // namespace orgraph

@@ -1,0 +1,110 @@
+// The pieces every result writer stands on: CSV quoting (loaders/csv_out.hpp) and ordered
+// block streaming (loaders/text_sink.hpp).
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/parallel.hpp"
+#include "loaders/csv_out.hpp"
+#include "loaders/text_sink.hpp"
+
+namespace orgraph {
+namespace {
+
+bool naive_needs_quotes(std::string_view s) {
+  for (char c : s) {
+    if (c == ',' || c == '"' || c == '\n' || c == '\r') return true;
+  }
+  return false;
+}
+
+std::string naive_field(std::string_view s) {
+  if (!naive_needs_quotes(s)) return std::string(s);
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + '"';
+}
+
+TEST(CsvOut, EverySpecialByteIsFoundAtEveryPosition) {
+  // Fillers next to the special bytes in value (and UTF-8 bytes) must not be mistaken for them.
+  const std::string fillers = std::string("+-!#\x0b\x0c\x0e\x1f") + "\xe4\xb8\xad" + "a;|";
+  for (std::size_t length = 0; length <= 26; ++length) {
+    for (char filler : fillers) {
+      const std::string plain(length, filler);
+      EXPECT_FALSE(csv_needs_quotes(plain)) << "length " << length << " filler " << int(filler);
+      for (std::size_t at = 0; at < length; ++at) {
+        for (char special : {',', '"', '\n', '\r'}) {
+          std::string s = plain;
+          s[at] = special;
+          EXPECT_TRUE(csv_needs_quotes(s)) << "length " << length << " at " << at;
+        }
+      }
+    }
+  }
+}
+
+TEST(CsvOut, FieldsEqualTheTextbookQuotingOnRandomText) {
+  std::mt19937 rng(7);
+  const std::string alphabet = std::string("ab,\"\n\r ;") + "\xe4\xb8\xad";
+  for (int round = 0; round < 5000; ++round) {
+    std::string s(rng() % 40, 'x');
+    for (char& c : s) c = alphabet[rng() % alphabet.size()];
+    ASSERT_EQ(csv_field(s), naive_field(s)) << s;
+    std::string appended = "head,";
+    append_csv_field(appended, s);
+    ASSERT_EQ(appended, "head," + naive_field(s));
+  }
+}
+
+TEST(TextSink, BlocksArriveInOrderAtAnyThreadCountWithBoundedPieces) {
+  const auto item = [](std::size_t i) { return std::to_string(i * 7919 % 1000) + (i % 3 == 0 ? "\n" : ","); };
+  for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{6}, std::size_t{10007}}) {
+    std::string expected;
+    for (std::size_t i = 0; i < n; ++i) expected += item(i);
+    for (int threads : {1, 2, 8}) {
+      par::set_threads(threads);
+      std::string got;
+      std::size_t pieces = 0, largest = 0;
+      const std::uint64_t bytes = stream_blocks(
+          n, 7,
+          [&](std::size_t lo, std::size_t hi, std::string& text) {
+            for (std::size_t i = lo; i < hi; ++i) text += item(i);
+          },
+          [&](std::string_view piece) {
+            got.append(piece);
+            ++pieces;
+            largest = std::max(largest, piece.size());
+          },
+          3);
+      EXPECT_EQ(got, expected) << "n " << n << " threads " << threads;
+      EXPECT_EQ(bytes, expected.size());
+      EXPECT_EQ(pieces, (n + 6) / 7) << "one piece per non-empty block";
+      EXPECT_LE(largest, 7u * 4u);
+    }
+  }
+  par::set_threads(0);
+}
+
+TEST(TextSink, EmptyBlocksAreNotHandedOn) {
+  std::size_t pieces = 0;
+  std::string got;
+  stream_blocks(
+      100, 10,
+      [](std::size_t lo, std::size_t, std::string& text) {
+        if (lo == 50) text = "middle";
+      },
+      [&](std::string_view piece) {
+        ++pieces;
+        got.append(piece);
+      });
+  EXPECT_EQ(pieces, 1u);
+  EXPECT_EQ(got, "middle");
+}
+
+}  // namespace
+}  // namespace orgraph
