@@ -37,17 +37,33 @@ struct BatchArgs {
   std::size_t export_max_orgs = BatchExportCounts().max_orgs;
 };
 
-void write_file(const fs::path& path, std::string_view text) {
-  Output out(path.string());
-  out.write(text);
-  out.commit();
-}
+// The report folder being written: every file goes to disk later (Durability::later), all of
+// them synced at the end, so the disk writes one file while the next is computed.
+class ReportFolder {
+ public:
+  explicit ReportFolder(fs::path dir) : dir_(std::move(dir)) {}
+  const fs::path& dir() const { return dir_; }
+  void write(const std::string& name, std::string_view text) {
+    stream(name, [&](const TextSink& sink) { sink(text); });
+  }
+  void stream(const std::string& name, const std::function<void(const TextSink&)>& write) {
+    const fs::path path = dir_ / name;
+    Output out(path.string(), Durability::later);
+    write([&](std::string_view piece) { out.write(piece); });
+    out.commit();
+    written_.push_back(path.string());
+  }
+  // Waits until every file written so far, and the folder, are on the disk.
+  void sync() {
+    written_.push_back(dir_.string());
+    sync_to_disk(written_);
+    written_.clear();
+  }
 
-void stream_file(const fs::path& path, const std::function<void(const TextSink&)>& write) {
-  Output out(path.string());
-  write([&](std::string_view piece) { out.write(piece); });
-  out.commit();
-}
+ private:
+  fs::path dir_;
+  std::vector<std::string> written_;
+};
 
 // Removes DIR.partial-<pid> folders left by runs that were killed (their pid is gone).
 void remove_stale_partials(const fs::path& out) {
@@ -72,8 +88,10 @@ int run_batch(const BatchArgs& a, const Globals& g) {
     throw IoError(a.out + ": exists and is not a folder, expected a report folder");
   }
   const std::string data = a.data.empty() ? default_data_path() : a.data;
-  Progress progress({"load", "coverage", "clusters", "joint branches", "gaps", "exports",
-                     "report", "summary"},
+  // Gaps before joint branches: the gap files (2 GB for a nation) are written and go to the disk
+  // while the joint branches are planned, and all but the gaps report.html shows are freed.
+  Progress progress({"load", "coverage", "clusters", "gaps", "gap files", "joint branches",
+                     "exports", "report", "sync", "summary"},
                     g.quiet);
 
   progress.begin("load");
@@ -91,9 +109,6 @@ int run_batch(const BatchArgs& a, const Globals& g) {
   r.coverage_by_industry = coverage(graph, by_industry);
   progress.begin("clusters");
   r.clusters = uncovered_clusters(graph, r.cluster_options);
-  progress.begin("joint branches");
-  r.joint_options.perturbations_per_candidate = a.effort;
-  r.joint = joint_branches(graph, r.joint_options);
   progress.begin("gaps");
   r.gaps = gaps(graph, r.gap_options);
 
@@ -101,21 +116,28 @@ int run_batch(const BatchArgs& a, const Globals& g) {
   const fs::path partial = out.string() + ".partial-" + std::to_string(::getpid());
   fs::remove_all(partial);
   fs::create_directories(partial);
+  ReportFolder folder(partial);
   try {
+    progress.begin("gap files");
+    folder.stream("gaps.csv", [&](const TextSink& sink) { write_gaps_csv(r.gaps, sink); });
+    folder.stream("gaps.json", [&](const TextSink& sink) { write_gaps_json(r.gaps, sink); });
+    keep_report_gaps(r);
+
+    progress.begin("joint branches");
+    r.joint_options.perturbations_per_candidate = a.effort;
+    r.joint = joint_branches(graph, r.joint_options);
+
     progress.begin("exports");
-    write_file(partial / "coverage.csv", coverage_csv(graph, r.coverage));
-    write_file(partial / "coverage.json", coverage_json(graph, r.coverage));
-    write_file(partial / "coverage_by_industry.csv", coverage_csv(graph, r.coverage_by_industry));
-    write_file(partial / "clusters.json", clusters_json(graph, r.clusters, r.cluster_options));
-    write_file(partial / "clusters.csv", clusters_csv(graph, r.clusters));
-    write_file(partial / "joint_branches.csv", joint_branches_csv(graph, r.joint));
-    write_file(partial / "joint_branches.json",
-               joint_branches_json(graph, r.joint, r.joint_options));
-    stream_file(partial / "gaps.csv", [&](const TextSink& sink) { write_gaps_csv(r.gaps, sink); });
-    stream_file(partial / "gaps.json", [&](const TextSink& sink) { write_gaps_json(r.gaps, sink); });
+    folder.write("coverage.csv", coverage_csv(graph, r.coverage));
+    folder.write("coverage.json", coverage_json(graph, r.coverage));
+    folder.write("coverage_by_industry.csv", coverage_csv(graph, r.coverage_by_industry));
+    folder.write("clusters.json", clusters_json(graph, r.clusters, r.cluster_options));
+    folder.write("clusters.csv", clusters_csv(graph, r.clusters));
+    folder.write("joint_branches.csv", joint_branches_csv(graph, r.joint));
+    folder.write("joint_branches.json", joint_branches_json(graph, r.joint, r.joint_options));
     r.exports.max_orgs = a.export_max_orgs;
     batch_exports(graph, r, [&](const std::string& name, const ExportFileWriter& write) {
-      stream_file(partial / name, write);
+      folder.stream(name, write);
     });
 
     progress.begin("report");
@@ -125,16 +147,22 @@ int run_batch(const BatchArgs& a, const Globals& g) {
       std::cerr << "orgraph: cytoscape.js not found (run `make setup`): report.html will have "
                    "no network view\n";
     }
-    write_file(partial / "report.html", render_report_html(report));
+    folder.write("report.html", render_report_html(report));
+
+    progress.begin("sync");  // waits for whatever the disk has not written yet
+    folder.sync();
 
     progress.begin("summary");
     progress.end();
-    write_file(partial / "summary.json", batch_summary_json(graph, r, progress.timings(),
-                                                           progress.total_seconds()));
+    folder.write("summary.json", batch_summary_json(graph, r, progress.timings(),
+                                                    progress.total_seconds()));
+    folder.sync();
     // Swap the complete folder into place.
     const fs::path previous = out.string() + ".previous-" + std::to_string(::getpid());
     if (fs::exists(out)) fs::rename(out, previous);
     fs::rename(partial, out);
+    const fs::path parent = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+    sync_to_disk({parent.string()});
     std::error_code ec;
     fs::remove_all(previous, ec);
   } catch (...) {

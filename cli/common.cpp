@@ -1,5 +1,6 @@
 #include "cli/common.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -51,7 +52,8 @@ OrgGraph load_data(const std::string& path, const Globals& g, const LoadOptions&
   return graph;
 }
 
-Output::Output(std::string path) : path_(std::move(path)) {
+Output::Output(std::string path, Durability durability)
+    : path_(std::move(path)), durability_(durability) {
   if (path_.empty()) {
     file_ = stdout;
     return;
@@ -86,7 +88,13 @@ void Output::commit() {
     std::fflush(stdout);
     return;
   }
-  const bool ok = std::fflush(file_) == 0 && ::fsync(fileno(file_)) == 0;
+  bool ok = std::fflush(file_) == 0;
+  if (durability_ == Durability::now) {
+    ok = ok && ::fsync(fileno(file_)) == 0;
+  } else {
+    // Starts the write-back without waiting for it; sync_to_disk() waits.
+    ok = ok && ::sync_file_range(fileno(file_), 0, 0, SYNC_FILE_RANGE_WRITE) == 0;
+  }
   std::fclose(file_);
   file_ = nullptr;
   if (!ok || std::rename(temp_.c_str(), path_.c_str()) != 0) {
@@ -94,6 +102,16 @@ void Output::commit() {
     throw IoError(path_ + ": cannot write: " + std::strerror(errno));
   }
   committed_ = true;
+}
+
+void sync_to_disk(const std::vector<std::string>& paths) {
+  for (const auto& path : paths) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    const bool ok = fd >= 0 && ::fsync(fd) == 0;
+    const int error = errno;
+    if (fd >= 0) ::close(fd);
+    if (!ok) throw IoError(path + ": cannot write to the disk: " + std::strerror(error));
+  }
 }
 
 void emit(const Globals& g, std::string_view text) {

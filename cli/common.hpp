@@ -60,12 +60,17 @@ class NotFound : public std::runtime_error {
 OrgGraph load_data(const std::string& path, const Globals& g, const LoadOptions& options = {},
                    LoadReport* report = nullptr);
 
+// When a committed file reaches the disk: before commit() returns (now), or later, when the
+// caller calls sync_to_disk() on it; commit() only starts the write-back then, so the disk
+// works while the caller computes the next file (the batch job writes gigabytes).
+enum class Durability { now, later };
+
 // Writes a file atomically: everything goes to a temporary file next to it, renamed into place
 // by commit(). Destroyed without commit(), the temporary file is removed. With an empty path it
 // writes to stdout.
 class Output {
  public:
-  explicit Output(std::string path);
+  explicit Output(std::string path, Durability durability = Durability::now);
   ~Output();
   Output(const Output&) = delete;
   Output& operator=(const Output&) = delete;
@@ -76,8 +81,12 @@ class Output {
  private:
   std::string path_, temp_;
   std::FILE* file_ = nullptr;
+  Durability durability_;
   bool committed_ = false;
 };
+
+// Waits until every file or folder in `paths` is on the disk (fsync). Throws IoError.
+void sync_to_disk(const std::vector<std::string>& paths);
 
 // Writes `text` to globals.out (or stdout) atomically.
 void emit(const Globals& g, std::string_view text);

@@ -132,6 +132,13 @@ void batch_exports(const OrgGraph& g, BatchResults& r,
   one("joint_branches.gexf", joint, ExportFormat::gexf);
 }
 
+void keep_report_gaps(BatchResults& r) {
+  auto& gaps = r.gaps.gaps;
+  if (gaps.size() <= kReportRows) return;
+  gaps.erase(gaps.begin() + static_cast<std::ptrdiff_t>(kReportRows), gaps.end());
+  gaps.shrink_to_fit();
+}
+
 ReportData batch_report(const OrgGraph& g, const BatchResults& r, std::size_t network_clusters) {
   ReportData d;
   d.title = "orgraph report: party-building coverage";
@@ -153,7 +160,7 @@ ReportData batch_report(const OrgGraph& g, const BatchResults& r, std::size_t ne
        count(r.joint.summary.covered) + " of " + count(r.joint.summary.candidates) +
            " candidates covered (bound " + count(r.joint.summary.upper_bound) + ")"},
       {"Coverage if formed", percent(after_rate), "organizational coverage after the proposal"},
-      {"Responsibility gaps", count(r.gaps.gaps.size()),
+      {"Responsibility gaps", count(r.gaps.total()),
        count(r.gaps.by_severity[0]) + " errors, " + count(r.gaps.by_severity[1]) + " warnings"},
       {"Pocket / floating members", count(t.pocket_members) + " / " + count(t.floating_members),
        "party members outside their workplace's organization"},
@@ -203,7 +210,6 @@ ReportData batch_report(const OrgGraph& g, const BatchResults& r, std::size_t ne
   d.charts = {by_district, before_after, by_industry, gap_chart};
 
   // Tables (long lists are cut; the CSV files have every row).
-  constexpr std::size_t kRows = 300;
   ReportTable districts{"table-coverage", "Coverage by district",
                         {"district", "name", "orgs", "covered", "work covered", "org rate",
                          "work rate", "should build", "full members", "pocket", "floating"},
@@ -221,7 +227,7 @@ ReportData batch_report(const OrgGraph& g, const BatchResults& r, std::size_t ne
                      {"org", "name", "street", "industry", "full members"},
                      {false, false, false, false, true}, {}, ""};
   for (Id o : r.coverage.should_build) {
-    if (should.rows.size() == kRows) break;
+    if (should.rows.size() == kReportRows) break;
     const Org& org = g.orgs[o];
     should.rows.push_back({std::string(g.org_ids[o]), std::string(g.org_names[o]),
                            org.street == kNone ? "" : std::string(g.area_names[org.street]),
@@ -233,7 +239,7 @@ ReportData batch_report(const OrgGraph& g, const BatchResults& r, std::size_t ne
                        {"cluster", "orgs", "full members", "areas", "max joint branches", "first orgs"},
                        {true, true, true, true, true, false}, {}, ""};
   for (const auto& c : r.clusters.clusters) {
-    if (clusters.rows.size() == kRows || c.size() < 2) break;
+    if (clusters.rows.size() == kReportRows || c.size() < 2) break;
     std::string first;
     for (std::size_t k = 0; k < c.orgs.size() && k < 3; ++k) {
       first += (k ? "; " : "") + std::string(g.org_names[c.orgs[k]]);
@@ -248,7 +254,7 @@ ReportData batch_report(const OrgGraph& g, const BatchResults& r, std::size_t ne
                     {"group", "basis", "area", "orgs", "full members", "party members", "cost",
                      "proposed superior"},
                     {false, false, false, true, true, true, true, false}, {}, ""};
-  for (std::size_t i = 0; i < r.joint.groups.size() && joint.rows.size() < kRows; ++i) {
+  for (std::size_t i = 0; i < r.joint.groups.size() && joint.rows.size() < kReportRows; ++i) {
     const auto& grp = r.joint.groups[i];
     joint.rows.push_back({group_id(i), std::string(to_string(grp.basis)),
                           grp.area == kNone ? "" : std::string(g.area_names[grp.area]),
@@ -263,7 +269,7 @@ ReportData batch_report(const OrgGraph& g, const BatchResults& r, std::size_t ne
                         {"code", "severity", "district", "entities", "message", "suggestion"},
                         {false, false, false, false, false, false}, {}, ""};
   for (const auto& gap : r.gaps.gaps) {
-    if (gap_table.rows.size() == kRows) break;
+    if (gap_table.rows.size() == kReportRows) break;
     std::string entities;
     for (std::size_t k = 0; k < gap.entities.size() && k < 4; ++k) {
       entities += (k ? " " : "") + gap.entities[k];
@@ -272,7 +278,7 @@ ReportData batch_report(const OrgGraph& g, const BatchResults& r, std::size_t ne
                               gap.district, entities, gap.message, gap.suggestion});
   }
   gap_table.note = "showing " + std::to_string(gap_table.rows.size()) + " of " +
-                   std::to_string(r.gaps.gaps.size()) + "; all are in gaps.csv";
+                   std::to_string(r.gaps.total()) + "; all are in gaps.csv";
   d.tables = {districts, should, clusters, joint, gap_table};
 
   // Network view: the largest clusters and the joint branches proposed among their orgs.
@@ -347,7 +353,7 @@ std::string batch_summary_json(const OrgGraph& g, const BatchResults& r,
   j.key("groups").num(js.groups).key("total_cost").integer(js.total_cost);
   j.key("superior_missing").num(js.superior_missing).end_object();
   j.key("gaps").begin_object();
-  j.key("total").num(r.gaps.gaps.size());
+  j.key("total").num(r.gaps.total());
   j.key("by_severity").begin_object();
   j.key("error").num(r.gaps.by_severity[0]).key("warning").num(r.gaps.by_severity[1]);
   j.key("info").num(r.gaps.by_severity[2]).end_object();

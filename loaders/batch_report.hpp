@@ -53,6 +53,14 @@ using ExportFileWriter = std::function<void(const ExportSink& sink)>;
 void batch_exports(const OrgGraph& graph, BatchResults& results,
                    const std::function<void(const std::string& name, const ExportFileWriter& write)>& file);
 
+// Rows of each table report.html shows (the rest are in the CSV files).
+inline constexpr std::size_t kReportRows = 300;
+
+// Keeps only the gaps report.html lists (the first kReportRows) and frees the others: a nation
+// has millions, over a gigabyte, needed no longer once gaps.csv and gaps.json are written.
+// The counts (by code, severity, district; GapReport::total()) are kept whole.
+void keep_report_gaps(BatchResults& results);
+
 // Headlines, charts, tables and the network view (the `network_clusters` largest clusters and
 // the joint branches proposed among them) for report.html.
 ReportData batch_report(const OrgGraph& graph, const BatchResults& results,

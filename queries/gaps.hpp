@@ -85,6 +85,10 @@ struct GapReport {
   std::array<std::uint64_t, kGapCodeCount> by_code{};
   std::array<std::uint64_t, 3> by_severity{};
   std::vector<DistrictGapCount> by_district;  // sorted by district id, "none" last
+
+  // How many gaps were found: the counts, not gaps.size(), so that it stays right when a caller
+  // keeps only the first gaps (the batch job, once its gap files are written).
+  std::uint64_t total() const { return by_severity[0] + by_severity[1] + by_severity[2]; }
 };
 
 // The audit. Parallel over branches, orgs, people and units (par::for_range), deterministic.
