@@ -37,6 +37,7 @@
 #include <boost/graph/strong_components.hpp>
 #include <cstdio>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <tuple>
 
@@ -1006,16 +1007,23 @@ bool gap_less(const Gap& a, const Gap& b) {
          std::tie(b.severity, b.code, b.entities, b.message, b.suggestion, b.district);
 }
 
+// The gaps one block of one check found, kept apart until the final sort moves each gap once to
+// its place (a nation has millions: a merged copy would be one more pass over fresh memory).
+using GapParts = std::vector<std::vector<Gap>>;
+
 // Sorting millions of gaps by gap_less chases pointers to strings at every comparison. Sort
 // compact records instead: severity, code and the first 22 bytes of the subject key packed into
-// integers (zero-padded, so integer order is byte order), falling back to gap_less on ties.
+// integers (zero-padded, so integer order is byte order), falling back to gap_less on ties, then
+// to the order found (part by part), which is the same at any thread count.
 struct SortRecord {
   std::uint64_t a, b, c;
-  std::uint32_t index;
+  std::uint32_t part, index;  // parts[part][index]
 };
 
-std::vector<Gap> sorted_by_keys(std::vector<Gap> gaps) {
-  std::vector<SortRecord> records(gaps.size());
+std::vector<Gap> sorted_by_keys(GapParts& parts) {
+  std::vector<std::size_t> start(parts.size() + 1, 0);
+  for (std::size_t p = 0; p < parts.size(); ++p) start[p + 1] = start[p] + parts[p].size();
+  std::vector<SortRecord> records(start.back());
   auto pack = [](std::string_view s, std::size_t from, std::size_t bytes) {
     std::uint64_t v = 0;
     for (std::size_t i = 0; i < bytes; ++i) {
@@ -1024,93 +1032,126 @@ std::vector<Gap> sorted_by_keys(std::vector<Gap> gaps) {
     }
     return v;
   };
-  par::for_each_index(0, gaps.size(), 4096, [&](std::size_t i) {
-    const Gap& g = gaps[i];
-    const std::string_view key = g.entities.empty() ? std::string_view{} : g.entities[0];
-    SortRecord& r = records[i];
-    r.a = (static_cast<std::uint64_t>(g.severity) << 56) |
-          (static_cast<std::uint64_t>(g.code) << 48) | pack(key, 0, 6);
-    r.b = pack(key, 6, 8);
-    r.c = pack(key, 14, 8);
-    r.index = static_cast<std::uint32_t>(i);
+  par::for_each_index(0, parts.size(), 1, [&](std::size_t p) {
+    for (std::size_t i = 0; i < parts[p].size(); ++i) {
+      const Gap& g = parts[p][i];
+      const std::string_view key = g.entities.empty() ? std::string_view{} : g.entities[0];
+      SortRecord& r = records[start[p] + i];
+      r.a = (static_cast<std::uint64_t>(g.severity) << 56) |
+            (static_cast<std::uint64_t>(g.code) << 48) | pack(key, 0, 6);
+      r.b = pack(key, 6, 8);
+      r.c = pack(key, 14, 8);
+      r.part = static_cast<std::uint32_t>(p);
+      r.index = static_cast<std::uint32_t>(i);
+    }
   });
+  const auto gap = [&](const SortRecord& r) -> const Gap& { return parts[r.part][r.index]; };
   par::sort(records.begin(), records.end(), [&](const SortRecord& x, const SortRecord& y) {
     if (x.a != y.a) return x.a < y.a;
     if (x.b != y.b) return x.b < y.b;
     if (x.c != y.c) return x.c < y.c;
-    if (gap_less(gaps[x.index], gaps[y.index])) return true;
-    if (gap_less(gaps[y.index], gaps[x.index])) return false;
-    return x.index < y.index;
+    if (gap_less(gap(x), gap(y))) return true;
+    if (gap_less(gap(y), gap(x))) return false;
+    return std::tie(x.part, x.index) < std::tie(y.part, y.index);
   });
-  std::vector<Gap> out(gaps.size());
-  par::for_each_index(0, gaps.size(), 4096,
-                      [&](std::size_t i) { out[i] = std::move(gaps[records[i].index]); });
+  std::vector<Gap> out(records.size());
+  par::for_each_index(0, records.size(), 4096, [&](std::size_t i) {
+    out[i] = std::move(parts[records[i].part][records[i].index]);
+  });
+  // Freed in parallel too: millions of moved-from gaps.
+  par::for_each_index(0, parts.size(), 1, [&](std::size_t p) { std::vector<Gap>().swap(parts[p]); });
   return out;
+}
+
+// The counts of a run of gaps, by code, severity and district.
+struct GapCounts {
+  std::array<std::uint64_t, kGapCodeCount> by_code{};
+  std::array<std::uint64_t, 3> by_severity{};
+  std::map<std::string_view, std::array<std::uint64_t, kGapCodeCount>> by_district;
+};
+
+GapCounts count_gaps(std::span<const Gap> gaps) {
+  GapCounts c;
+  std::string_view last;  // neighbouring gaps mostly share their district: one lookup per run
+  std::array<std::uint64_t, kGapCodeCount>* counts = nullptr;
+  for (const Gap& gap : gaps) {
+    const auto code = static_cast<std::size_t>(gap.code);
+    ++c.by_code[code];
+    ++c.by_severity[static_cast<std::size_t>(gap.severity)];
+    if (counts == nullptr || gap.district != last) {
+      last = gap.district;
+      counts = &c.by_district[last];
+    }
+    ++(*counts)[code];
+  }
+  return c;
 }
 
 GapReport summarise(std::vector<Gap> gaps, const GapOptions& o) {
   GapReport r;
   r.min_severity = o.min_severity;
   r.gaps = std::move(gaps);
-  std::map<std::string, std::array<std::uint64_t, kGapCodeCount>> districts;
-  for (const Gap& gap : r.gaps) {
-    ++r.by_code[static_cast<std::size_t>(gap.code)];
-    ++r.by_severity[static_cast<std::size_t>(gap.severity)];
-    if (gap.district != "none") ++districts[gap.district][static_cast<std::size_t>(gap.code)];
+  const std::span<const Gap> all(r.gaps);
+  GapCounts c = par::map_reduce(
+      all.size(), std::size_t{1} << 16, GapCounts{},
+      [&](std::size_t lo, std::size_t hi) { return count_gaps(all.subspan(lo, hi - lo)); },
+      [](GapCounts x, GapCounts y) {
+        for (std::size_t k = 0; k < kGapCodeCount; ++k) x.by_code[k] += y.by_code[k];
+        for (std::size_t k = 0; k < 3; ++k) x.by_severity[k] += y.by_severity[k];
+        for (const auto& [d, counts] : y.by_district) {
+          auto& into = x.by_district[d];
+          for (std::size_t k = 0; k < kGapCodeCount; ++k) into[k] += counts[k];
+        }
+        return x;
+      });
+  r.by_code = c.by_code;
+  r.by_severity = c.by_severity;
+  for (const auto& [d, counts] : c.by_district) {
+    if (d != "none") r.by_district.push_back({std::string(d), counts});
   }
-  std::array<std::uint64_t, kGapCodeCount> none{};
-  bool any_none = false;
-  for (const Gap& gap : r.gaps) {
-    if (gap.district == "none") {
-      ++none[static_cast<std::size_t>(gap.code)];
-      any_none = true;
-    }
+  if (const auto none = c.by_district.find("none"); none != c.by_district.end()) {
+    r.by_district.push_back({"none", none->second});
   }
-  for (auto& [d, counts] : districts) r.by_district.push_back({d, counts});
-  if (any_none) r.by_district.push_back({"none", none});
   return r;
 }
 
 template <class Check>
-void run_checks(std::size_t n, bool parallel, std::vector<Gap>& out, Check&& check) {
+void run_checks(std::size_t n, bool parallel, GapParts& parts, Check&& check) {
   if (!parallel) {
-    for (std::size_t i = 0; i < n; ++i) check(static_cast<Id>(i), out);
+    parts.emplace_back();
+    for (std::size_t i = 0; i < n; ++i) check(static_cast<Id>(i), parts.back());
     return;
   }
   constexpr std::size_t kBlock = 4096;
   const std::size_t blocks = par::block_count(n, kBlock);
-  std::vector<std::vector<Gap>> parts(blocks);
+  const std::size_t first = parts.size();
+  parts.resize(first + blocks);
   par::for_each_index(0, blocks, 1, [&](std::size_t blk) {
     const std::size_t lo = blk * kBlock;
     const std::size_t hi = std::min(n, lo + kBlock);
-    for (std::size_t i = lo; i < hi; ++i) check(static_cast<Id>(i), parts[blk]);
+    for (std::size_t i = lo; i < hi; ++i) check(static_cast<Id>(i), parts[first + blk]);
   });
-  std::size_t total = out.size();
-  for (const auto& p : parts) total += p.size();
-  out.reserve(total);
-  for (auto& p : parts) {
-    for (auto& gap : p) out.push_back(std::move(gap));
-  }
 }
 
 GapReport audit(const OrgGraph& g, const GapOptions& o, bool parallel) {
   validate(o);
   const Supervision s = parallel ? analyse_supervision(g) : analyse_supervision_reference(g);
   const Auditor a(g, o, s);
-  std::vector<Gap> out;
-  a.check_cycles(out);
-  a.check_overload(out);
-  run_checks(g.units.size(), parallel, out, [&](Id u, std::vector<Gap>& v) { a.check_unit(u, v); });
-  run_checks(g.branches.size(), parallel, out,
+  GapParts parts(1);
+  a.check_cycles(parts[0]);
+  a.check_overload(parts[0]);
+  run_checks(g.units.size(), parallel, parts, [&](Id u, std::vector<Gap>& v) { a.check_unit(u, v); });
+  run_checks(g.branches.size(), parallel, parts,
              [&](Id b, std::vector<Gap>& v) { a.check_branch(b, v); });
-  run_checks(g.orgs.size(), parallel, out, [&](Id i, std::vector<Gap>& v) { a.check_org(i, v); });
-  run_checks(g.people.size(), parallel, out,
+  run_checks(g.orgs.size(), parallel, parts, [&](Id i, std::vector<Gap>& v) { a.check_org(i, v); });
+  run_checks(g.people.size(), parallel, parts,
              [&](Id p, std::vector<Gap>& v) { a.check_person(p, v); });
-  if (parallel) {
-    out = sorted_by_keys(std::move(out));
-  } else {
-    std::sort(out.begin(), out.end(), gap_less);
+  if (parallel) return summarise(sorted_by_keys(parts), o);
+  std::vector<Gap> out;
+  for (auto& part : parts) {
+    for (auto& gap : part) out.push_back(std::move(gap));
   }
+  std::sort(out.begin(), out.end(), gap_less);
   return summarise(std::move(out), o);
 }
 
