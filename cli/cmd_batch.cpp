@@ -131,10 +131,16 @@ int run_batch(const BatchArgs& a, const Globals& g) {
     folder.write("coverage.csv", coverage_csv(graph, r.coverage));
     folder.write("coverage.json", coverage_json(graph, r.coverage));
     folder.write("coverage_by_industry.csv", coverage_csv(graph, r.coverage_by_industry));
-    folder.write("clusters.json", clusters_json(graph, r.clusters, r.cluster_options));
-    folder.write("clusters.csv", clusters_csv(graph, r.clusters));
-    folder.write("joint_branches.csv", joint_branches_csv(graph, r.joint));
-    folder.write("joint_branches.json", joint_branches_json(graph, r.joint, r.joint_options));
+    folder.stream("clusters.json", [&](const TextSink& sink) {
+      write_clusters_json(graph, r.clusters, r.cluster_options, sink);
+    });
+    folder.stream("clusters.csv",
+                  [&](const TextSink& sink) { write_clusters_csv(graph, r.clusters, sink); });
+    folder.stream("joint_branches.csv",
+                  [&](const TextSink& sink) { write_joint_branches_csv(graph, r.joint, sink); });
+    folder.stream("joint_branches.json", [&](const TextSink& sink) {
+      write_joint_branches_json(graph, r.joint, r.joint_options, sink);
+    });
     r.exports.max_orgs = a.export_max_orgs;
     batch_exports(graph, r, [&](const std::string& name, const ExportFileWriter& write) {
       folder.stream(name, write);

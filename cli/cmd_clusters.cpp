@@ -41,10 +41,10 @@ int run_clusters(const ClustersArgs& args, const Globals& g) {
   progress.begin("write");
   switch (format) {
     case Format::json:
-      emit(g, clusters_json(graph, report, options));
+      emit(g, [&](const TextSink& sink) { write_clusters_json(graph, report, options, sink); });
       break;
     case Format::csv:
-      emit(g, clusters_csv(graph, report));
+      emit(g, [&](const TextSink& sink) { write_clusters_csv(graph, report, sink); });
       break;
     case Format::table:
       emit(g, clusters_table(graph, report, options));

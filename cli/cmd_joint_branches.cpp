@@ -58,12 +58,14 @@ int run_joint_branches(const Args& a, const Globals& g) {
   } else {
     const JointBranchPlan plan = joint_branches(graph, o);
     if (format == Format::json) {
-      text = joint_branches_json(graph, plan, o);
-    } else if (format == Format::csv) {
-      text = joint_branches_csv(graph, plan);
-    } else {
-      text = joint_branches_table(graph, plan, o);
+      emit(g, [&](const TextSink& sink) { write_joint_branches_json(graph, plan, o, sink); });
+      return kOk;
     }
+    if (format == Format::csv) {
+      emit(g, [&](const TextSink& sink) { write_joint_branches_csv(graph, plan, sink); });
+      return kOk;
+    }
+    text = joint_branches_table(graph, plan, o);
   }
   emit(g, text);
   return kOk;

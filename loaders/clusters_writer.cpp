@@ -8,30 +8,27 @@
 namespace orgraph {
 namespace {
 
-}  // namespace
+constexpr std::size_t kClusterGrain = 4096;  // clusters per block of text
 
-std::string clusters_json(const OrgGraph& g, const ClusterReport& r, const ClusterOptions& o) {
-  JsonOut j;
+void cluster_json(JsonOut& j, const OrgGraph& g, const UncoveredCluster& c) {
   j.begin_object();
-  j.key("clusters").begin_array();
-  for (const auto& c : r.clusters) {
-    j.begin_object();
-    j.key("id").num(c.id);
-    j.key("size").num(c.size());
-    j.key("orgs").begin_array();
-    for (Id org : c.orgs) j.str(g.org_ids[org]);
-    j.end_array();
-    j.key("full_members").num(c.full_members);
-    j.key("party_members").num(c.party_members);
-    j.key("area_ids").begin_array();
-    for (Id a : c.areas) j.str(g.area_ids[a]);
-    j.end_array();
-    j.key("joint_candidates").num(c.joint_candidates);
-    j.key("max_joint_branches").num(c.max_joint_branches);
-    j.end_object();
-  }
+  j.key("id").num(c.id);
+  j.key("size").num(c.size());
+  j.key("orgs").begin_array();
+  for (Id org : c.orgs) j.str(g.org_ids[org]);
   j.end_array();
-  j.key("summary").begin_object();
+  j.key("full_members").num(c.full_members);
+  j.key("party_members").num(c.party_members);
+  j.key("area_ids").begin_array();
+  for (Id a : c.areas) j.str(g.area_ids[a]);
+  j.end_array();
+  j.key("joint_candidates").num(c.joint_candidates);
+  j.key("max_joint_branches").num(c.max_joint_branches);
+  j.end_object();
+}
+
+void summary_json(JsonOut& j, const OrgGraph& g, const ClusterReport& r, const ClusterOptions& o) {
+  j.begin_object();
   j.key("clusters").num(r.cluster_count);
   j.key("uncovered_orgs").num(r.uncovered_orgs);
   j.key("largest").num(r.largest);
@@ -50,23 +47,66 @@ std::string clusters_json(const OrgGraph& g, const ClusterReport& r, const Clust
   j.key("min_size").num(o.min_size);
   j.key("top").num(o.top);
   j.end_object();
-  j.end_object();
-  return j.take();
+}
+
+}  // namespace
+
+void write_clusters_json(const OrgGraph& g, const ClusterReport& r, const ClusterOptions& o,
+                         const TextSink& sink) {
+  sink("{\"clusters\":[");
+  stream_blocks(
+      r.clusters.size(), kClusterGrain,
+      [&](std::size_t lo, std::size_t hi, std::string& text) {
+        JsonOut j;
+        for (std::size_t i = lo; i < hi; ++i) {
+          j.restart();
+          cluster_json(j, g, r.clusters[i]);
+          if (i > 0) text += ',';
+          text += j.view();
+        }
+      },
+      sink);
+  JsonOut summary;
+  summary_json(summary, g, r, o);
+  sink("],\"summary\":");
+  sink(summary.view());
+  sink("}\n");
+}
+
+void write_clusters_csv(const OrgGraph& g, const ClusterReport& r, const TextSink& sink) {
+  sink("cluster_id,cluster_size,cluster_full_members,cluster_max_joint_branches,org_id,area_id,"
+       "org_full_members\n");
+  stream_blocks(
+      r.clusters.size(), kClusterGrain,
+      [&](std::size_t lo, std::size_t hi, std::string& text) {
+        for (std::size_t i = lo; i < hi; ++i) {
+          const UncoveredCluster& c = r.clusters[i];
+          const std::string head = std::to_string(c.id) + "," + std::to_string(c.size()) + "," +
+                                   std::to_string(c.full_members) + "," +
+                                   std::to_string(c.max_joint_branches) + ",";
+          for (Id org : c.orgs) {
+            text += head;
+            append_csv_field(text, g.org_ids[org]);
+            text += ',';
+            append_csv_field(text, g.area_ids[g.orgs[org].area]);
+            text += ',';
+            text += std::to_string(g.orgs[org].full_members);
+            text += '\n';
+          }
+        }
+      },
+      sink);
+}
+
+std::string clusters_json(const OrgGraph& g, const ClusterReport& r, const ClusterOptions& o) {
+  std::string out;
+  write_clusters_json(g, r, o, append_to(out));
+  return out;
 }
 
 std::string clusters_csv(const OrgGraph& g, const ClusterReport& r) {
-  std::string out =
-      "cluster_id,cluster_size,cluster_full_members,cluster_max_joint_branches,org_id,area_id,"
-      "org_full_members\n";
-  for (const auto& c : r.clusters) {
-    const std::string head = std::to_string(c.id) + "," + std::to_string(c.size()) + "," +
-                             std::to_string(c.full_members) + "," +
-                             std::to_string(c.max_joint_branches) + ",";
-    for (Id org : c.orgs) {
-      out += head + csv_field(g.org_ids[org]) + "," + csv_field(g.area_ids[g.orgs[org].area]) + "," +
-             std::to_string(g.orgs[org].full_members) + "\n";
-    }
-  }
+  std::string out;
+  write_clusters_csv(g, r, append_to(out));
   return out;
 }
 

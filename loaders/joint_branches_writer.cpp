@@ -23,8 +23,8 @@ std::string_view basis_choice(JointBasisChoice b) {
   return "both";
 }
 
-void options_json(JsonOut& j, const OrgGraph& g, const JointBranchOptions& o) {
-  j.key("options").begin_object();
+void options_object(JsonOut& j, const OrgGraph& g, const JointBranchOptions& o) {
+  j.begin_object();
   j.key("basis").str(basis_choice(o.basis));
   j.key("min_full").integer(o.min_full);
   j.key("max_units").integer(o.max_units);
@@ -43,6 +43,11 @@ void options_json(JsonOut& j, const OrgGraph& g, const JointBranchOptions& o) {
     j.str(o.industry);
   }
   j.end_object();
+}
+
+void options_json(JsonOut& j, const OrgGraph& g, const JointBranchOptions& o) {
+  j.key("options");
+  options_object(j, g, o);
 }
 
 void group_json(JsonOut& j, const OrgGraph& g, const JointGroup& x, const std::string& id) {
@@ -105,17 +110,32 @@ std::string industry_text(const OrgGraph& g, const JointGroup& x) {
 
 void csv_rows(std::string& out, const OrgGraph& g, const JointGroup& x, const std::string& id) {
   for (Id o : x.orgs) {
-    out += csv_field(id) + ',' + std::string(to_string(x.basis)) + ',' +
-           csv_field(g.area_ids[x.area]) + ',' + csv_field(g.area_names[x.area]) + ',' +
-           (x.industry == kNone ? std::string() : csv_field(g.industry_names[x.industry])) + ',' +
-           csv_field(g.org_ids[o]) + ',' + csv_field(g.org_names[o]) + ',' +
-           std::to_string(g.orgs[o].full_members) + ',' + std::to_string(x.full_members) + ',' +
-           std::to_string(x.party_members) + ',' + std::to_string(x.cost) + ',' +
-           (x.superior == kNone ? std::string() : csv_field(g.unit_ids[x.superior])) + ',' +
-           (x.superior == kNone ? std::string() : csv_field(g.unit_names[x.superior])) + ',' +
-           (x.superior_missing() ? "yes" : "no") + "\r\n";
+    append_csv_field(out, id);
+    out += ',';
+    out += to_string(x.basis);
+    out += ',';
+    append_csv_field(out, g.area_ids[x.area]);
+    out += ',';
+    append_csv_field(out, g.area_names[x.area]);
+    out += ',';
+    if (x.industry != kNone) append_csv_field(out, g.industry_names[x.industry]);
+    out += ',';
+    append_csv_field(out, g.org_ids[o]);
+    out += ',';
+    append_csv_field(out, g.org_names[o]);
+    out += ',';
+    out += std::to_string(g.orgs[o].full_members) + ',' + std::to_string(x.full_members) + ',' +
+           std::to_string(x.party_members) + ',' + std::to_string(x.cost) + ',';
+    if (x.superior != kNone) append_csv_field(out, g.unit_ids[x.superior]);
+    out += ',';
+    if (x.superior != kNone) append_csv_field(out, g.unit_names[x.superior]);
+    out += ',';
+    out += x.superior_missing() ? "yes" : "no";
+    out += "\r\n";
   }
 }
+
+constexpr std::size_t kGroupGrain = 4096;  // groups (or unplaced candidates) per block of text
 
 constexpr std::string_view kCsvHeader =
     "group_id,basis,area_id,area_name,industry,org_id,org_name,org_full_members,"
@@ -126,16 +146,24 @@ constexpr std::string_view kCsvHeader =
 
 std::string joint_group_id(std::size_t index) { return "J" + std::to_string(index + 1); }
 
-std::string joint_branches_json(const OrgGraph& g, const JointBranchPlan& plan,
-                                const JointBranchOptions& o) {
+void write_joint_branches_json(const OrgGraph& g, const JointBranchPlan& plan,
+                               const JointBranchOptions& o, const TextSink& sink) {
+  sink("{\"groups\":[");
+  stream_blocks(
+      plan.groups.size(), kGroupGrain,
+      [&](std::size_t lo, std::size_t hi, std::string& text) {
+        JsonOut j;
+        for (std::size_t i = lo; i < hi; ++i) {
+          j.restart();
+          group_json(j, g, plan.groups[i], joint_group_id(i));
+          if (i > 0) text += ',';
+          text += j.view();
+        }
+      },
+      sink);
+  const auto& s = plan.summary;
   JsonOut j;
   j.begin_object();
-  j.key("groups").begin_array();
-  for (std::size_t i = 0; i < plan.groups.size(); ++i)
-    group_json(j, g, plan.groups[i], joint_group_id(i));
-  j.end_array();
-  const auto& s = plan.summary;
-  j.key("summary").begin_object();
   j.key("candidates").num(s.candidates);
   j.key("covered").num(s.covered);
   j.key("upper_bound").num(s.upper_bound);
@@ -149,18 +177,38 @@ std::string joint_branches_json(const OrgGraph& g, const JointBranchPlan& plan,
   j.key("exact_components").num(s.exact_components);
   j.key("exact_candidates").num(s.exact_candidates);
   j.end_object();
-  j.key("uncovered").begin_array();
-  for (const auto& u : plan.uncovered) {
-    j.begin_object();
-    j.key("org").str(g.org_ids[u.org]);
-    j.key("full_members").num(g.orgs[u.org].full_members);
-    j.key("reason").str(to_string(u.reason));
-    j.end_object();
-  }
-  j.end_array();
-  options_json(j, g, o);
-  j.end_object();
-  return j.take();
+  sink("],\"summary\":");
+  sink(j.view());
+  sink(",\"uncovered\":[");
+  stream_blocks(
+      plan.uncovered.size(), kGroupGrain,
+      [&](std::size_t lo, std::size_t hi, std::string& text) {
+        JsonOut u;
+        for (std::size_t i = lo; i < hi; ++i) {
+          const UncoveredCandidate& c = plan.uncovered[i];
+          u.restart();
+          u.begin_object();
+          u.key("org").str(g.org_ids[c.org]);
+          u.key("full_members").num(g.orgs[c.org].full_members);
+          u.key("reason").str(to_string(c.reason));
+          u.end_object();
+          if (i > 0) text += ',';
+          text += u.view();
+        }
+      },
+      sink);
+  j.restart();
+  options_object(j, g, o);
+  sink("],\"options\":");
+  sink(j.view());
+  sink("}\n");
+}
+
+std::string joint_branches_json(const OrgGraph& g, const JointBranchPlan& plan,
+                                const JointBranchOptions& o) {
+  std::string out;
+  write_joint_branches_json(g, plan, o, append_to(out));
+  return out;
 }
 
 std::string joint_branches_table(const OrgGraph& g, const JointBranchPlan& plan,
@@ -202,11 +250,20 @@ std::string joint_branches_table(const OrgGraph& g, const JointBranchPlan& plan,
   return out;
 }
 
+void write_joint_branches_csv(const OrgGraph& g, const JointBranchPlan& plan,
+                              const TextSink& sink) {
+  sink(std::string(kBom) + std::string(kCsvHeader));
+  stream_blocks(
+      plan.groups.size(), kGroupGrain,
+      [&](std::size_t lo, std::size_t hi, std::string& text) {
+        for (std::size_t i = lo; i < hi; ++i) csv_rows(text, g, plan.groups[i], joint_group_id(i));
+      },
+      sink);
+}
+
 std::string joint_branches_csv(const OrgGraph& g, const JointBranchPlan& plan) {
-  std::string out(kBom);
-  out += kCsvHeader;
-  for (std::size_t i = 0; i < plan.groups.size(); ++i)
-    csv_rows(out, g, plan.groups[i], joint_group_id(i));
+  std::string out;
+  write_joint_branches_csv(g, plan, append_to(out));
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/graph.hpp"
+#include "loaders/text_sink.hpp"
 #include "queries/joint_branches.hpp"
 
 namespace orgraph {
@@ -15,6 +16,11 @@ std::string joint_branches_json(const OrgGraph& graph, const JointBranchPlan& pl
 std::string joint_branches_table(const OrgGraph& graph, const JointBranchPlan& plan,
                                  const JointBranchOptions& options);
 std::string joint_branches_csv(const OrgGraph& graph, const JointBranchPlan& plan);
+// The same, streamed to `sink` in order (a nation's plan lists millions of candidates).
+void write_joint_branches_json(const OrgGraph& graph, const JointBranchPlan& plan,
+                               const JointBranchOptions& options, const TextSink& sink);
+void write_joint_branches_csv(const OrgGraph& graph, const JointBranchPlan& plan,
+                              const TextSink& sink);
 
 std::string org_grouping_json(const OrgGraph& graph, const OrgGrouping& answer,
                               const JointBranchOptions& options);

@@ -1,5 +1,6 @@
 // Small helpers over RapidJSON's SAX Writer for result writers: output is built as a string
-// (or streamed), keys and values are written in the order the code gives them.
+// (or streamed, one value at a time), keys and values are written in the order the code gives
+// them.
 #pragma once
 
 #include <rapidjson/stringbuffer.h>
@@ -69,6 +70,14 @@ class JsonOut {
     std::string out(buffer_.GetString(), buffer_.GetSize());
     out += '\n';
     return out;
+  }
+  // The text of the value written so far (no newline).
+  std::string_view view() { return {buffer_.GetString(), buffer_.GetSize()}; }
+  // Starts over with nothing written, keeping the buffer's memory: streaming writers format
+  // millions of array elements one value at a time.
+  void restart() {
+    buffer_.Clear();
+    writer_.Reset(buffer_);
   }
 
  private:
