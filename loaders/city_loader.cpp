@@ -8,9 +8,12 @@
 #include <charconv>
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
+#include <type_traits>
 
+#include "engine/parallel.hpp"
 #include "loaders/csv.hpp"
 #include "loaders/encoding.hpp"
 #include "loaders/snapshot.hpp"
@@ -29,6 +32,32 @@ namespace {
 // Supplies the text of one table, or nullopt when it is absent.
 using TableProvider = std::function<std::optional<TextTable>(const std::string& table,
                                                              std::vector<Diagnostic>& diags)>;
+
+// One text row while it is converted: its cells, and where the problems found in it go. Rows
+// are converted by several workers at once, each with its own problem list; the lists are
+// replayed in row order afterwards, so messages come out as a serial pass would report them.
+struct RowText {
+  std::size_t index = 0;                        // row in the table
+  std::size_t chunk = 0, in_chunk = 0;          // where the row is in the table's chunks
+  const std::string_view* cells = nullptr;      // its fields, in header order
+  std::vector<std::pair<std::size_t, Diagnostic>>* problems = nullptr;  // (row, problem)
+};
+
+// Uninitialised storage for typed rows: a vector's resize would write every fresh page on one
+// thread before the workers write the rows (fresh pages are expensive on our VMs).
+template <class Row>
+class RowStorage {
+  static_assert(std::is_trivially_copyable_v<Row> && std::is_trivially_destructible_v<Row>);
+
+ public:
+  explicit RowStorage(std::size_t capacity)
+      : bytes_(std::make_unique_for_overwrite<std::byte[]>(std::max<std::size_t>(capacity, 1) *
+                                                           sizeof(Row))) {}
+  Row* data() { return reinterpret_cast<Row*>(bytes_.get()); }
+
+ private:
+  std::unique_ptr<std::byte[]> bytes_;
+};
 
 // Turns the rows of one TextTable into typed rows, reporting bad values.
 class Converter {
@@ -87,28 +116,27 @@ class Converter {
 
   std::size_t rows() const { return text_.rows(); }
   bool row_ok(std::size_t r) const { return bad_[r] == 0; }
-  RowOrigin origin(std::size_t r) const {
-    return {text_.origin(r), static_cast<std::uint32_t>(r)};
-  }
-  std::string_view get(std::size_t r, int col) const {
-    return col < 0 ? std::string_view{} : text_.at(r, static_cast<std::size_t>(col));
+  std::string_view get(const RowText& r, int col) const {
+    return col < 0 ? std::string_view{} : r.cells[col];
   }
 
-  void error(std::size_t r, std::string_view column, std::string message) {
-    Diagnostic d = source_.at(text_.origin(r), column, std::move(message));
-    if (!text_.json) d.row = std::string(text_.raw(r));
-    builder_.report(std::move(d));
-    bad_[r] = 1;
+  void error(const RowText& r, std::string_view column, std::string message) {
+    Diagnostic d =
+        source_.at(text_.chunks[r.chunk].line[r.in_chunk], column, std::move(message));
+    if (!text_.json) d.row = std::string(text_.raw(r.chunk, r.in_chunk));
+    r.problems->emplace_back(r.index, std::move(d));
+    bad_[r.index] = 1;
   }
 
-  std::string_view required(std::size_t r, int col, std::string_view name, std::string_view what) {
+  std::string_view required(const RowText& r, int col, std::string_view name,
+                            std::string_view what) {
     const auto v = get(r, col);
     if (v.empty()) error(r, name, "found an empty cell, expected " + std::string(what));
     return v;
   }
 
   template <class E>
-  E enum_value(std::size_t r, int col, std::string_view name, E fallback, bool required = true) {
+  E enum_value(const RowText& r, int col, std::string_view name, E fallback, bool required = true) {
     const auto v = get(r, col);
     if (v.empty() && !required) return fallback;
     if (auto e = parse_enum<E>(v)) return *e;
@@ -116,7 +144,7 @@ class Converter {
     return fallback;
   }
 
-  float coordinate(std::size_t r, int col, std::string_view name, double limit) {
+  float coordinate(const RowText& r, int col, std::string_view name, double limit) {
     const auto v = get(r, col);
     if (v.empty()) return kNoCoordinate;
     double d = 0;
@@ -132,7 +160,7 @@ class Converter {
     return static_cast<float>(d);
   }
 
-  std::int32_t count(std::size_t r, int col, std::string_view name) {
+  std::int32_t count(const RowText& r, int col, std::string_view name) {
     const auto v = get(r, col);
     if (v.empty()) return -1;
     long long n = 0;
@@ -146,7 +174,7 @@ class Converter {
     return static_cast<std::int32_t>(n);
   }
 
-  std::uint8_t rating(std::size_t r, int col, std::string_view name) {
+  std::uint8_t rating(const RowText& r, int col, std::string_view name) {
     const auto v = get(r, col);
     if (v.empty()) return 0;
     if (v.size() == 2 && v[0] >= '1' && v[0] <= '5' && v[1] == 'A') {
@@ -156,33 +184,76 @@ class Converter {
     return 0;
   }
 
-  // Converts every row in order: make(r, row) fills a row and reports bad values. Kept rows
-  // are handed to flush(span) in batches of `batch` rows (0: all at once, for entity tables,
-  // which the builder takes in one call). For entity tables, `ids` names the id column and the
-  // table: the ids of rejected rows are noted so that references to them are explained. Each chunk's field views are released once its rows
-  // are converted, so a big table never holds its fields and all its typed rows at once.
+  // Converts every row: make(r, row) fills a row and reports bad values. Kept rows are handed to
+  // flush(span) in batches of `batch` rows (0: all at once, for entity tables, which the builder
+  // takes in one call). For entity tables, `ids` names the id column and the table: the ids of
+  // rejected rows are noted so that references to them are explained.
+  //
+  // Rows are converted in parallel, a window at a time, straight into the batch being filled;
+  // then the window's problems are reported and its rejected rows squeezed out, in row order. A
+  // window ends where the batch would be full if every row were kept, so the batches, and the
+  // order of every report and flush, are those of a serial pass at any thread count. Each
+  // chunk's field views are released once its rows are converted.
   template <class Row, class Make, class Flush>
   void convert(std::size_t batch, std::optional<std::pair<int, EntityTable>> ids, Make make,
                Flush flush) {
-    std::vector<Row> rows;
-    rows.reserve(batch == 0 ? text_.rows() : std::min(batch, text_.rows()));
-    std::size_t chunk = 0;
-    for (std::size_t r = 0; r < text_.rows(); ++r) {
-      while (r >= text_.first_row[chunk + 1]) text_.release_fields(chunk++);
-      if (row_ok(r)) {
-        Row row;
-        make(r, row);
-        row.origin = origin(r);
-        if (row_ok(r)) rows.push_back(row);
+    const std::size_t total = text_.rows();
+    RowStorage<Row> storage(batch == 0 ? total : std::min(batch, total));
+    Row* rows = storage.data();
+    std::size_t kept = 0;      // rows of the current batch
+    std::size_t next = 0;      // first row not converted yet
+    std::size_t released = 0;  // chunks whose fields are released
+    constexpr std::size_t kBlock = std::size_t{1} << 14;
+    std::vector<std::vector<std::pair<std::size_t, Diagnostic>>> problems;
+    while (next < total) {
+      const std::size_t window = batch == 0 ? total - next : std::min(batch - kept, total - next);
+      problems.assign(par::block_count(window, kBlock), {});
+      par::for_each_index(0, problems.size(), 1, [&](std::size_t b) {
+        const std::size_t lo = next + b * kBlock, hi = std::min(next + window, lo + kBlock);
+        RowText r;
+        r.problems = &problems[b];
+        r.chunk = static_cast<std::size_t>(
+            std::upper_bound(text_.first_row.begin(), text_.first_row.end(), lo) -
+            text_.first_row.begin() - 1);
+        for (r.index = lo; r.index < hi; ++r.index) {
+          while (r.index >= text_.first_row[r.chunk + 1]) ++r.chunk;
+          if (!row_ok(r.index)) continue;
+          r.in_chunk = r.index - text_.first_row[r.chunk];
+          r.cells = text_.chunks[r.chunk].fields.data() + r.in_chunk * text_.columns;
+          Row& row = *std::construct_at(rows + kept + (r.index - next));
+          make(r, row);
+          row.origin = {text_.chunks[r.chunk].line[r.in_chunk],
+                        static_cast<std::uint32_t>(r.index)};
+        }
+      });
+      const std::size_t first = kept;  // where the window's rows were written
+      for (std::size_t b = 0; b < problems.size(); ++b) {
+        auto item = problems[b].begin();
+        const std::size_t lo = next + b * kBlock, hi = std::min(next + window, lo + kBlock);
+        for (std::size_t r = lo; r < hi; ++r) {
+          for (; item != problems[b].end() && item->first == r; ++item) {
+            builder_.report(std::move(item->second));
+          }
+          if (row_ok(r)) {
+            if (kept != first + (r - next)) rows[kept] = rows[first + (r - next)];
+            ++kept;
+          } else if (ids) {
+            builder_.note_rejected(ids->second, ids->first < 0 ? std::string_view{}
+                                                               : text_.at(r, static_cast<std::size_t>(ids->first)));
+          }
+        }
       }
-      if (!row_ok(r) && ids) builder_.note_rejected(ids->second, get(r, ids->first));
-      if (batch != 0 && rows.size() == batch) {
-        flush(std::span<const Row>(rows));
-        rows.clear();
+      next += window;
+      while (released + 1 < text_.first_row.size() && text_.first_row[released + 1] <= next) {
+        text_.release_fields(released++);
+      }
+      if (batch != 0 && kept == batch) {
+        flush(std::span<const Row>(rows, kept));
+        kept = 0;
       }
     }
-    while (chunk + 1 < text_.first_row.size()) text_.release_fields(chunk++);
-    if (!rows.empty() || batch == 0) flush(std::span<const Row>(rows));
+    while (released + 1 < text_.first_row.size()) text_.release_fields(released++);
+    if (kept != 0 || batch == 0) flush(std::span<const Row>(rows, kept));
   }
 
   void fatal(Diagnostic d) {
@@ -213,7 +284,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     if (!c.usable()) return false;
     c.convert<AreaRow>(
         0, std::pair{id, EntityTable::areas},
-        [&](std::size_t r, AreaRow& a) {
+        [&](const RowText& r, AreaRow& a) {
           a.id = c.get(r, id);
           a.name = c.get(r, name);
           a.level = c.enum_value(r, level, "level", AreaLevel::city);
@@ -231,7 +302,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     if (!c.usable()) return false;
     c.convert<UnitRow>(
         0, std::pair{id, EntityTable::units},
-        [&](std::size_t r, UnitRow& u) {
+        [&](const RowText& r, UnitRow& u) {
           u.id = c.get(r, id);
           u.name = c.get(r, name);
           u.line = c.enum_value(r, line, "line", UnitLine::organization);
@@ -252,7 +323,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     if (!c.usable()) return false;
     c.convert<OrgRow>(
         0, std::pair{id, EntityTable::orgs},
-        [&](std::size_t r, OrgRow& o) {
+        [&](const RowText& r, OrgRow& o) {
           o.id = c.get(r, id);
           o.name = c.get(r, name);
           o.kind = c.enum_value(r, kind, "kind", OrgKind::social_group);
@@ -275,7 +346,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     if (!c.usable()) return false;
     c.convert<PersonRow>(
         0, std::pair{id, EntityTable::people},
-        [&](std::size_t r, PersonRow& p) {
+        [&](const RowText& r, PersonRow& p) {
           p.id = c.get(r, id);
           if (options.person_names) p.name = c.get(r, name);
           p.party_status = c.enum_value(r, status, "party_status", PartyStatus::none);
@@ -289,7 +360,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     if (!c.usable()) return false;
     c.convert<BranchRow>(
         0, std::pair{id, EntityTable::branches},
-        [&](std::size_t r, BranchRow& br) {
+        [&](const RowText& r, BranchRow& br) {
           br.id = c.get(r, id);
           br.name = c.get(r, name);
           br.form = c.enum_value(r, form, "form", BranchForm::branch);
@@ -303,7 +374,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     if (!c.usable()) return false;
     c.convert<AffiliationRow>(
         kRelationBatch, std::nullopt,
-        [&](std::size_t r, AffiliationRow& a) {
+        [&](const RowText& r, AffiliationRow& a) {
           a.person_id = c.get(r, person);
           a.org_id = c.get(r, org);
           a.role = c.enum_value(r, role, "role", Role::staff);
@@ -316,7 +387,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     if (!c.usable()) return false;
     c.convert<CoverageRow>(
         kRelationBatch, std::nullopt,
-        [&](std::size_t r, CoverageRow& v) {
+        [&](const RowText& r, CoverageRow& v) {
           v.branch_id = c.get(r, branch);
           v.org_id = c.get(r, org);
         },
@@ -328,7 +399,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     if (!c.usable()) return false;
     c.convert<PartyRelationRow>(
         kRelationBatch, std::nullopt,
-        [&](std::size_t r, PartyRelationRow& v) {
+        [&](const RowText& r, PartyRelationRow& v) {
           v.person_id = c.get(r, person);
           v.branch_id = c.get(r, branch);
         },
@@ -341,7 +412,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     if (!c.usable()) return false;
     c.convert<SupervisionRow>(
         kRelationBatch, std::nullopt,
-        [&](std::size_t r, SupervisionRow& v) {
+        [&](const RowText& r, SupervisionRow& v) {
           v.superior_unit_id = c.get(r, sup);
           v.subordinate_kind = c.enum_value(r, kind, "subordinate_kind", SubordinateKind::unit);
           v.subordinate_id = c.get(r, sub);
@@ -355,7 +426,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     if (!c.usable()) return false;
     c.convert<InstructorRow>(
         kRelationBatch, std::nullopt,
-        [&](std::size_t r, InstructorRow& v) {
+        [&](const RowText& r, InstructorRow& v) {
           v.unit_id = c.get(r, unit);
           v.org_id = c.get(r, org);
           v.person_id = c.get(r, person);

@@ -12,9 +12,8 @@
 
 namespace orgraph {
 
-std::string_view TextTable::raw(std::size_t row) const {
+std::string_view TextTable::raw(std::size_t c, std::size_t k) const {
   if (json || chunks.empty()) return {};
-  const auto [c, k] = locate(row);
   const TextChunk& ch = chunks[c];
   const std::uint64_t from = ch.offset[k];
   std::uint64_t to = k + 1 < ch.offset.size() ? ch.offset[k + 1] : ch.end;

@@ -49,7 +49,14 @@ struct TextTable {
     return chunks[c].line[k];
   }
   // The row's text as it stands in the file (CSV), without its line break.
-  std::string_view raw(std::size_t row) const;
+  std::string_view raw(std::size_t row) const {
+    if (json || chunks.empty()) return {};
+    const auto [c, k] = locate(row);
+    return raw(c, k);
+  }
+  // The same for record k of chunk c: safe to call from several threads at once (the row-based
+  // accessors move a shared cursor).
+  std::string_view raw(std::size_t chunk, std::size_t k) const;
   // Frees one chunk's field views (their rows may not be read with at() afterwards; raw() and
   // origin() still work).
   void release_fields(std::size_t chunk) { std::vector<std::string_view>().swap(chunks[chunk].fields); }

@@ -115,6 +115,109 @@ TEST(Csv, ParallelChunksEqualSerial) {
   EXPECT_EQ(results[0].origin(499999), 2u + 499999u + 500000u / 7 + 1);
 }
 
+// ---- typed-row conversion at any thread count -------------------------------------------------
+
+// The tiny city with a people table spanning several parse chunks and an affiliations table
+// past one builder batch (2^20 rows), with bad values, malformed rows and unknown references
+// spread over many chunks and around the batch boundary. `expected_errors` counts, from the
+// rules alone, the rows a lenient load must reject, and the errors a strict load reports (the
+// same but for references to rejected rows, which strict mode does not repeat).
+struct BigBadCity {
+  std::map<std::string, std::string> files = tiny_city_files();
+  std::size_t expected_errors = 0;
+  std::size_t expected_strict_errors = 0;
+};
+
+BigBadCity big_bad_city() {
+  constexpr std::size_t kPeople = 400000, kAffiliations = 1100000;
+  BigBadCity c;
+  std::vector<char> rejected(kPeople, 0);
+  std::string& people = c.files["people.csv"];
+  for (std::size_t i = 0; i < kPeople; ++i) {
+    const std::string id = "Q" + std::to_string(i);
+    if (i % 40009 == 17) {
+      people += id + ",Bad Status " + std::to_string(i) + ",sometimes\n";  // not a party status
+      rejected[i] = 1;
+    } else if (i % 100003 == 5) {
+      people += id + ",two fields only\n";  // malformed: the parser rejects the row
+      rejected[i] = 1;
+    } else {
+      people += id + ",Name " + std::to_string(i) + ",none\n";
+    }
+  }
+  std::string& affiliations = c.files["affiliations.csv"];
+  for (std::size_t j = 0; j < kAffiliations; ++j) {
+    const std::size_t p = j % kPeople;
+    const bool bad_role = j % 9001 == 3 || (j >= 1048570 && j <= 1048590 && j % 3 == 0);
+    const bool unknown = !bad_role && j % 90001 == 7;
+    affiliations += (unknown ? "NOPE" + std::to_string(j) : "Q" + std::to_string(p)) + ",O1," +
+                    (bad_role ? "boss" : "staff") + "\n";
+    if (bad_role || unknown || rejected[p]) ++c.expected_errors;  // rejected[p]: cascade
+    if (bad_role || unknown) ++c.expected_strict_errors;
+  }
+  for (char r : rejected) {
+    c.expected_errors += static_cast<std::size_t>(r);
+    c.expected_strict_errors += static_cast<std::size_t>(r);
+  }
+  return c;
+}
+
+std::vector<std::string> described(const std::vector<Diagnostic>& diagnostics) {
+  std::vector<std::string> out;
+  for (const auto& d : diagnostics) out.push_back(d.to_string() + " | " + d.row);
+  return out;
+}
+
+TEST(Conversion, DiagnosticsAreTheSameAtAnyThreadCount) {
+  const BigBadCity city = big_bad_city();
+  ASSERT_GT(city.files.at("people.csv").size(), std::size_t{9} << 20);  // several parse chunks
+  std::vector<std::vector<std::string>> lenient, strict;
+  std::vector<std::size_t> strict_totals;
+  for (int threads : {1, 2, 8}) {
+    SCOPED_TRACE(threads);
+    par::set_threads(threads);
+    LoadOptions options;
+    options.lenient = true;
+    LoadReport report;
+    const OrgGraph g = load_city_from_csv_text(city.files, options, &report);
+    EXPECT_EQ(report.errors, city.expected_errors);
+    lenient.push_back(described(report.diagnostics));
+    try {
+      load_city_from_csv_text(city.files);
+      ADD_FAILURE() << "strict load accepted bad rows";
+    } catch (const LoadError& e) {
+      strict.push_back(described(e.diagnostics()));
+      strict_totals.push_back(e.total_errors());
+    }
+  }
+  par::set_threads(0);
+  ASSERT_EQ(strict.size(), 3u);
+  // Past the default limit of 100 kept diagnostics, so which ones are kept depends on the order
+  // in which conversion and the builder report them.
+  EXPECT_EQ(strict_totals[0], city.expected_strict_errors);
+  EXPECT_EQ(strict[0].size(), 100u);
+  for (std::size_t run = 1; run < 3; ++run) {
+    EXPECT_EQ(lenient[run], lenient[0]) << "lenient diagnostics differ, run " << run;
+    EXPECT_EQ(strict[run], strict[0]) << "strict diagnostics differ, run " << run;
+    EXPECT_EQ(strict_totals[run], strict_totals[0]);
+  }
+  // Rows are reported with their location and text (the fixture's people.csv has 21 lines, its
+  // affiliations.csv 24).
+  const std::string bad_role =
+      "affiliations.csv:" + std::to_string(25 + 1048572) + ":3: error: column 'role': found 'boss'";
+  bool status = false, malformed = false, role = false, cascade = false;
+  for (const auto& d : lenient[0]) {
+    status = status || d.find("people.csv:39:3: error: column 'party_status': found 'sometimes'") != std::string::npos;
+    malformed = malformed || d.find("| Q5,two fields only") != std::string::npos;
+    role = role || d.find(bad_role) != std::string::npos;
+    cascade = cascade || d.find("whose row was rejected | Q17,O1,staff") != std::string::npos;
+  }
+  EXPECT_TRUE(status) << "bad party status not reported";
+  EXPECT_TRUE(malformed) << "malformed row not reported";
+  EXPECT_TRUE(role) << "bad role not reported";
+  EXPECT_TRUE(cascade) << "reference to a rejected person not reported";
+}
+
 // ---- the bad-input corpus -------------------------------------------------------------------
 
 struct CorpusCase {
