@@ -142,12 +142,13 @@ int run_batch(const BatchArgs& a, const Globals& g) {
       write_joint_branches_json(graph, r.joint, r.joint_options, sink);
     });
     r.exports.max_orgs = a.export_max_orgs;
-    batch_exports(graph, r, [&](const std::string& name, const ExportFileWriter& write) {
+    const Layout layout = compute_layout(graph);  // one picture for every export and the report
+    batch_exports(graph, layout, r, [&](const std::string& name, const ExportFileWriter& write) {
       folder.stream(name, write);
     });
 
     progress.begin("report");
-    ReportData report = batch_report(graph, r, a.network_clusters);
+    ReportData report = batch_report(graph, layout, r, a.network_clusters);
     report.cytoscape_js = find_cytoscape_js();
     if (report.cytoscape_js.empty() && !g.quiet) {
       std::cerr << "orgraph: cytoscape.js not found (run `make setup`): report.html will have "

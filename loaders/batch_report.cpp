@@ -81,7 +81,7 @@ ExportSelection network_selection(const OrgGraph& g, const BatchResults& r,
 
 }  // namespace
 
-void batch_exports(const OrgGraph& g, BatchResults& r,
+void batch_exports(const OrgGraph& g, const Layout& layout, BatchResults& r,
                    const std::function<void(const std::string& name, const ExportFileWriter& write)>& file) {
   BatchExportCounts& n = r.exports;
   // The largest clusters (they come sorted by size) up to the cap; always the largest one.
@@ -117,7 +117,6 @@ void batch_exports(const OrgGraph& g, BatchResults& r,
     ++n.joint_orgs;
   }
   // The same selections as `orgraph export --only clusters|joint-branches`.
-  const Layout layout = compute_layout(g);
   const ExportSelection clusters = select_clusters(g, clusters_part, kNone, false);
   const ExportSelection joint = select_joint_branches(g, joint_part, kNone, false);
   ExportWriteOptions options;
@@ -139,7 +138,8 @@ void keep_report_gaps(BatchResults& r) {
   gaps.shrink_to_fit();
 }
 
-ReportData batch_report(const OrgGraph& g, const BatchResults& r, std::size_t network_clusters) {
+ReportData batch_report(const OrgGraph& g, const Layout& layout, const BatchResults& r,
+                        std::size_t network_clusters) {
   ReportData d;
   d.title = "orgraph report: party-building coverage";
   d.subtitle = "Data: " + r.data + " | orgraph " + ORGRAPH_VERSION + " | " +
@@ -290,7 +290,6 @@ ReportData batch_report(const OrgGraph& g, const BatchResults& r, std::size_t ne
     ++taken;
   }
   const ExportSelection s = network_selection(g, r, shown);
-  const Layout layout = compute_layout(g);
   const std::string cy = export_to_string(g, s, layout, ExportFormat::cytoscape, {});
   rapidjson::Document doc;
   doc.Parse(cy.c_str());

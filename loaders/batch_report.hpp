@@ -11,6 +11,7 @@
 #include "loaders/city_loader.hpp"
 #include "loaders/export_writer.hpp"
 #include "loaders/report_html.hpp"
+#include "queries/layout.hpp"
 #include "queries/clusters.hpp"
 #include "queries/coverage.hpp"
 #include "queries/gaps.hpp"
@@ -48,9 +49,9 @@ struct BatchResults {
 // Cytoscape (.cyjs) and Gephi (.gexf), with at most results.exports.max_orgs organizations per
 // file (the largest cluster is always included); the counts go to results.exports. No people,
 // no people's names. For each file, calls file(name, write); write(sink) streams the contents
-// into sink, so big exports never sit in memory whole.
+// into sink, so big exports never sit in memory whole. `layout` is compute_layout(graph).
 using ExportFileWriter = std::function<void(const ExportSink& sink)>;
-void batch_exports(const OrgGraph& graph, BatchResults& results,
+void batch_exports(const OrgGraph& graph, const Layout& layout, BatchResults& results,
                    const std::function<void(const std::string& name, const ExportFileWriter& write)>& file);
 
 // Rows of each table report.html shows (the rest are in the CSV files).
@@ -62,8 +63,8 @@ inline constexpr std::size_t kReportRows = 300;
 void keep_report_gaps(BatchResults& results);
 
 // Headlines, charts, tables and the network view (the `network_clusters` largest clusters and
-// the joint branches proposed among them) for report.html.
-ReportData batch_report(const OrgGraph& graph, const BatchResults& results,
+// the joint branches proposed among them) for report.html; `layout` is compute_layout(graph).
+ReportData batch_report(const OrgGraph& graph, const Layout& layout, const BatchResults& results,
                         std::size_t network_clusters);
 
 // summary.json: headline figures of every query, input checksums, timings per phase, version.
