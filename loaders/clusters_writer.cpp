@@ -54,18 +54,9 @@ void summary_json(JsonOut& j, const OrgGraph& g, const ClusterReport& r, const C
 void write_clusters_json(const OrgGraph& g, const ClusterReport& r, const ClusterOptions& o,
                          const TextSink& sink) {
   sink("{\"clusters\":[");
-  stream_blocks(
+  stream_json_elements(
       r.clusters.size(), kClusterGrain,
-      [&](std::size_t lo, std::size_t hi, std::string& text) {
-        JsonOut j;
-        for (std::size_t i = lo; i < hi; ++i) {
-          j.restart();
-          cluster_json(j, g, r.clusters[i]);
-          if (i > 0) text += ',';
-          text += j.view();
-        }
-      },
-      sink);
+      [&](JsonOut& j, std::size_t i) { cluster_json(j, g, r.clusters[i]); }, sink);
   JsonOut summary;
   summary_json(summary, g, r, o);
   sink("],\"summary\":");

@@ -149,17 +149,9 @@ std::string joint_group_id(std::size_t index) { return "J" + std::to_string(inde
 void write_joint_branches_json(const OrgGraph& g, const JointBranchPlan& plan,
                                const JointBranchOptions& o, const TextSink& sink) {
   sink("{\"groups\":[");
-  stream_blocks(
+  stream_json_elements(
       plan.groups.size(), kGroupGrain,
-      [&](std::size_t lo, std::size_t hi, std::string& text) {
-        JsonOut j;
-        for (std::size_t i = lo; i < hi; ++i) {
-          j.restart();
-          group_json(j, g, plan.groups[i], joint_group_id(i));
-          if (i > 0) text += ',';
-          text += j.view();
-        }
-      },
+      [&](JsonOut& j, std::size_t i) { group_json(j, g, plan.groups[i], joint_group_id(i)); },
       sink);
   const auto& s = plan.summary;
   JsonOut j;
@@ -180,21 +172,15 @@ void write_joint_branches_json(const OrgGraph& g, const JointBranchPlan& plan,
   sink("],\"summary\":");
   sink(j.view());
   sink(",\"uncovered\":[");
-  stream_blocks(
+  stream_json_elements(
       plan.uncovered.size(), kGroupGrain,
-      [&](std::size_t lo, std::size_t hi, std::string& text) {
-        JsonOut u;
-        for (std::size_t i = lo; i < hi; ++i) {
-          const UncoveredCandidate& c = plan.uncovered[i];
-          u.restart();
-          u.begin_object();
-          u.key("org").str(g.org_ids[c.org]);
-          u.key("full_members").num(g.orgs[c.org].full_members);
-          u.key("reason").str(to_string(c.reason));
-          u.end_object();
-          if (i > 0) text += ',';
-          text += u.view();
-        }
+      [&](JsonOut& u, std::size_t i) {
+        const UncoveredCandidate& c = plan.uncovered[i];
+        u.begin_object();
+        u.key("org").str(g.org_ids[c.org]);
+        u.key("full_members").num(g.orgs[c.org].full_members);
+        u.key("reason").str(to_string(c.reason));
+        u.end_object();
       },
       sink);
   j.restart();

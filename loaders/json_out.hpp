@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "loaders/text_sink.hpp"
+
 namespace orgraph {
 
 class JsonOut {
@@ -84,5 +86,24 @@ class JsonOut {
   rapidjson::StringBuffer buffer_;
   rapidjson::Writer<rapidjson::StringBuffer> writer_;
 };
+
+// Streams the elements [0, n) of a JSON array (not its brackets) to `sink`: element(j, i)
+// writes element i into j. Blocks of `grain` elements are formatted in parallel.
+template <class Element>
+void stream_json_elements(std::size_t n, std::size_t grain, Element&& element,
+                          const TextSink& sink) {
+  stream_blocks(
+      n, grain,
+      [&](std::size_t lo, std::size_t hi, std::string& text) {
+        JsonOut j;
+        for (std::size_t i = lo; i < hi; ++i) {
+          j.restart();
+          element(j, i);
+          if (i > 0) text += ',';
+          text += j.view();
+        }
+      },
+      sink);
+}
 
 }  // namespace orgraph
