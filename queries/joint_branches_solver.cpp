@@ -19,20 +19,20 @@ namespace orgraph::joint {
 
 namespace {
 
-// Distinct values among a few keys (n is at most max_units).
+// Distinct values among n keys, for small n.
+int distinct_small(const Id* keys, std::size_t n) {
+  int distinct = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    bool seen = false;
+    for (std::size_t j = 0; j < i; ++j) seen = seen || keys[j] == keys[i];
+    distinct += seen ? 0 : 1;
+  }
+  return distinct;
+}
+
+// Distinct values among the keys of many members.
 template <class Get>
 int count_distinct(std::span<const std::uint32_t> members, Get get, std::vector<Id>& keys) {
-  const std::size_t n = members.size();
-  if (n <= 8) {
-    int distinct = 0;
-    for (std::size_t i = 0; i < n; ++i) {
-      const Id v = get(members[i]);
-      bool seen = false;
-      for (std::size_t j = 0; j < i && !seen; ++j) seen = get(members[j]) == v;
-      distinct += seen ? 0 : 1;
-    }
-    return distinct;
-  }
   keys.clear();
   for (auto m : members) keys.push_back(get(m));
   std::sort(keys.begin(), keys.end());
@@ -94,25 +94,40 @@ GroupEval Evaluator::operator()(std::span<const std::uint32_t> members, bool exa
   bool same_street = rules_.street;
   bool same_industry = rules_.industry;
   std::uint32_t party_sum = 0;
-  for (auto m : members) {
-    const Candidate& c = cands_[m];
+  // Small groups (the common case) read each member once into these, then count from them.
+  constexpr std::size_t kSmallGroup = 8;
+  const bool small = n <= kSmallGroup;
+  std::array<Id, kSmallGroup> streets, industries, communities;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Candidate& c = cands_[members[i]];
     same_street = same_street && c.street == first.street;
     same_industry = same_industry && c.industry == first.industry && c.district == first.district;
     party_sum += c.party();
+    if (small) {
+      streets[i] = c.street;
+      industries[i] = c.industry;
+      communities[i] = c.community;
+    }
   }
   if (!same_street && !same_industry) return e;
   e.valid = true;
-  if (same_street) {
-    e.street_cost = count_distinct(members, [&](std::uint32_t m) { return cands_[m].community; },
-                                   keys_) -
-                    1 +
-                    count_distinct(members, [&](std::uint32_t m) { return cands_[m].industry; },
-                                   keys_) -
-                    1;
-  }
-  if (same_industry) {
-    e.industry_cost =
-        count_distinct(members, [&](std::uint32_t m) { return cands_[m].street; }, keys_) - 1;
+  if (small) {
+    if (same_street) {
+      e.street_cost = distinct_small(communities.data(), n) - 1 +
+                      distinct_small(industries.data(), n) - 1;
+    }
+    if (same_industry) e.industry_cost = distinct_small(streets.data(), n) - 1;
+  } else {
+    if (same_street) {
+      e.street_cost =
+          count_distinct(members, [&](std::uint32_t m) { return cands_[m].community; }, keys_) -
+          1 + count_distinct(members, [&](std::uint32_t m) { return cands_[m].industry; }, keys_) -
+          1;
+    }
+    if (same_industry) {
+      e.industry_cost =
+          count_distinct(members, [&](std::uint32_t m) { return cands_[m].street; }, keys_) - 1;
+    }
   }
   if (e.street_cost >= 0 && (e.industry_cost < 0 || e.street_cost <= e.industry_cost)) {
     e.cost = e.street_cost;
@@ -225,6 +240,7 @@ struct Component {
   std::vector<std::int32_t> sp, ip;      // street pool, industry pool (-1 when the basis is off)
   std::vector<std::vector<std::uint32_t>> pool;  // members of each pool, ascending
   std::size_t street_pools = 0;          // pools [0, street_pools) are streets
+  std::vector<Id> people;  // the candidates' members, when copied (see make_component)
 };
 
 template <class Key>
@@ -243,13 +259,28 @@ void make_pools(Component& comp, std::vector<std::int32_t>& pool_of, Key key) {
   }
 }
 
-// `global` of the result holds `members` (indices into `source`).
+// `global` of the result holds `members` (indices into `source`). With `people`, the members'
+// people are copied into the component's own `people`, which its candidates' ranges then index:
+// evaluations read them from one small array rather than from all over the instance's. Without,
+// the ranges stay those of `source`.
 Component make_component(const Rules& rules, const Candidate* source,
-                         std::span<const std::uint32_t> members) {
+                         std::span<const std::uint32_t> members, const Id* people = nullptr) {
   Component comp;
   comp.global.assign(members.begin(), members.end());
   comp.c.reserve(members.size());
   for (auto g : members) comp.c.push_back(source[g]);
+  if (people != nullptr) {
+    for (Candidate& c : comp.c) {
+      const auto rebase = [&](std::uint32_t& begin, std::uint32_t& end) {
+        const auto at = static_cast<std::uint32_t>(comp.people.size());
+        comp.people.insert(comp.people.end(), people + begin, people + end);
+        end = at + (end - begin);
+        begin = at;
+      };
+      rebase(c.full_begin, c.full_end);
+      rebase(c.party_begin, c.party_end);
+    }
+  }
   comp.sp.assign(members.size(), -1);
   comp.ip.assign(members.size(), -1);
   if (rules.street) make_pools(comp, comp.sp, [](const Candidate& c) { return c.street; });
@@ -1604,9 +1635,9 @@ struct ComponentOutcome {
 ComponentOutcome solve_component(const Instance& in, std::span<const std::uint32_t> members,
                                  const SolverOptions& opts) {
   ComponentOutcome out;
-  const Component comp = make_component(in.rules, in.cands.data(), members);
+  const Component comp = make_component(in.rules, in.cands.data(), members, in.people.data());
   const std::size_t k = comp.c.size();
-  Evaluator ev(in.rules, comp.c.data(), in.people.data());
+  Evaluator ev(in.rules, comp.c.data(), comp.people.data());
   out.stats.candidates = static_cast<std::uint32_t>(k);
 
   std::vector<std::vector<std::uint32_t>> local_groups;
@@ -1621,7 +1652,7 @@ ComponentOutcome solve_component(const Instance& in, std::span<const std::uint32
     for (std::uint32_t i = 0; i < k; ++i) state[i] = exact.coverable[i] != 0 ? 1 : 2;
     out.stats.exact = true;
   } else {
-    Heuristic h(in.rules, comp, in.people.data(), ev, opts, 0x6a6f696e74ull ^ (std::uint64_t{members[0]} << 17));
+    Heuristic h(in.rules, comp, comp.people.data(), ev, opts, 0x6a6f696e74ull ^ (std::uint64_t{members[0]} << 17));
     h.run();
     local_groups = h.groups();
     for (std::uint32_t i = 0; i < k; ++i) {
