@@ -576,6 +576,7 @@ class Heuristic {
         opts_(opts),
         k_(comp.c.size()),
         grp_(k_, -1),
+        pool_covered_(comp.pool.size()),
         dead_(k_, 0),
         rng_{seed} {}
 
@@ -633,6 +634,23 @@ class Heuristic {
 
   // --- mutation (journalled while an ILS step is open) ------------------------------------
 
+  // Every change of grp_ goes through here, to keep pool_covered_ current.
+  void set_group(std::uint32_t x, std::int32_t g) {
+    const bool was = grp_[x] >= 0;
+    grp_[x] = g;
+    if (was == (g >= 0)) return;
+    for (std::int32_t p : {comp_.sp[x], comp_.ip[x]}) {
+      if (p < 0) continue;
+      auto& list = pool_covered_[static_cast<std::size_t>(p)];
+      const auto at = std::lower_bound(list.begin(), list.end(), x);
+      if (was) {
+        list.erase(at);
+      } else {
+        list.insert(at, x);
+      }
+    }
+  }
+
   void touch(std::int32_t g) {
     if (!journal_open_) return;
     if (gtouched_[static_cast<std::size_t>(g)] == journal_id_) return;
@@ -686,7 +704,7 @@ class Heuristic {
     gr.alive = true;
     gr.m.assign(members.begin(), members.end());
     gr.cost = 0;
-    for (auto x : members) grp_[x] = g;
+    for (auto x : members) set_group(x, g);
     covered_ += static_cast<std::int64_t>(members.size());
     recost(g);
     after(g);
@@ -695,7 +713,7 @@ class Heuristic {
   void dissolve(std::int32_t g) {
     before(g);
     Group& gr = G(g);
-    for (auto x : gr.m) grp_[x] = -1;
+    for (auto x : gr.m) set_group(x, -1);
     covered_ -= static_cast<std::int64_t>(gr.m.size());
     cost_ -= gr.cost;
     gr.m.clear();
@@ -706,7 +724,7 @@ class Heuristic {
   void add(std::int32_t g, std::uint32_t x) {
     before(g);
     G(g).m.push_back(x);
-    grp_[x] = g;
+    set_group(x, g);
     ++covered_;
     recost(g);
     after(g);
@@ -719,7 +737,7 @@ class Heuristic {
     before(g);
     auto& m = G(g).m;
     m.erase(std::find(m.begin(), m.end(), x));
-    grp_[x] = -1;
+    set_group(x, -1);
     --covered_;
     recost(g);
     after(g);
@@ -731,8 +749,8 @@ class Heuristic {
     before(g);
     auto& m = G(g).m;
     *std::find(m.begin(), m.end(), out) = in;
-    if (grp_[out] == g) grp_[out] = -1;  // it may already sit in its new group (swaps, chains)
-    grp_[in] = g;
+    if (grp_[out] == g) set_group(out, -1);  // it may already sit in its new group (swaps, chains)
+    set_group(in, g);
     recost(g);
     after(g);
     for (std::int32_t p : {comp_.sp[out], comp_.ip[out]}) {
@@ -761,15 +779,15 @@ class Heuristic {
     return buf;
   }
 
-  // Groups having a member in one of u's pools.
+  // Groups having a member in one of u's pools (in the order of their first member there).
   void compat(std::uint32_t u, std::vector<std::int32_t>& out) {
     ++tick_;
     out.clear();
     for (std::int32_t p : {comp_.sp[u], comp_.ip[u]}) {
       if (p < 0) continue;
-      for (auto v : comp_.pool[static_cast<std::size_t>(p)]) {
+      for (auto v : pool_covered_[static_cast<std::size_t>(p)]) {
         const std::int32_t g = grp_[v];
-        if (g >= 0 && gstamp_[static_cast<std::size_t>(g)] != tick_) {
+        if (gstamp_[static_cast<std::size_t>(g)] != tick_) {
           gstamp_[static_cast<std::size_t>(g)] = tick_;
           out.push_back(g);
         }
@@ -1266,7 +1284,7 @@ class Heuristic {
       for (auto x : G(s.g).m) involved.push_back(x);
       for (auto x : s.m) involved.push_back(x);
     }
-    for (auto x : involved) grp_[x] = -1;
+    for (auto x : involved) set_group(x, -1);
     for (const auto& s : journal_) {
       Group& gr = G(s.g);
       if (gr.alive && !s.alive) free_.push_back(s.g);
@@ -1276,7 +1294,7 @@ class Heuristic {
     }
     for (const auto& s : journal_) {
       if (s.alive) {
-        for (auto x : s.m) grp_[x] = s.g;
+        for (auto x : s.m) set_group(x, s.g);
       }
     }
     for (auto x : involved) {
@@ -1597,6 +1615,7 @@ class Heuristic {
   const SolverOptions& opts_;
   std::size_t k_;
   std::vector<std::int32_t> grp_;
+  std::vector<std::vector<std::uint32_t>> pool_covered_;  // covered members of each pool, ascending
   std::vector<std::uint8_t> dead_;  // 1: proven in no feasible group; 2: proven in one
   std::vector<Group> gs_;
   std::vector<std::int32_t> free_;
