@@ -19,17 +19,6 @@ namespace orgraph::joint {
 
 namespace {
 
-// Distinct values among n keys, for small n.
-int distinct_small(const Id* keys, std::size_t n) {
-  int distinct = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    bool seen = false;
-    for (std::size_t j = 0; j < i; ++j) seen = seen || keys[j] == keys[i];
-    distinct += seen ? 0 : 1;
-  }
-  return distinct;
-}
-
 // Distinct values among the keys of many members.
 template <class Get>
 int count_distinct(std::span<const std::uint32_t> members, Get get, std::vector<Id>& keys) {
@@ -112,11 +101,20 @@ GroupEval Evaluator::operator()(std::span<const std::uint32_t> members, bool exa
   if (!same_street && !same_industry) return e;
   e.valid = true;
   if (small) {
-    if (same_street) {
-      e.street_cost = distinct_small(communities.data(), n) - 1 +
-                      distinct_small(industries.data(), n) - 1;
+    int distinct_streets = 0, distinct_industries = 0, distinct_communities = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      bool street_seen = false, industry_seen = false, community_seen = false;
+      for (std::size_t j = 0; j < i; ++j) {
+        street_seen = street_seen || streets[j] == streets[i];
+        industry_seen = industry_seen || industries[j] == industries[i];
+        community_seen = community_seen || communities[j] == communities[i];
+      }
+      distinct_streets += street_seen ? 0 : 1;
+      distinct_industries += industry_seen ? 0 : 1;
+      distinct_communities += community_seen ? 0 : 1;
     }
-    if (same_industry) e.industry_cost = distinct_small(streets.data(), n) - 1;
+    if (same_street) e.street_cost = distinct_communities - 1 + distinct_industries - 1;
+    if (same_industry) e.industry_cost = distinct_streets - 1;
   } else {
     if (same_street) {
       e.street_cost =
@@ -139,6 +137,100 @@ GroupEval Evaluator::operator()(std::span<const std::uint32_t> members, bool exa
   e.full = distinct(members, false);
   const auto max_members = static_cast<std::uint32_t>(rules_.max_members);
   e.party = (exact_counts || party_sum > max_members) ? distinct(members, true) : party_sum;
+  e.feasible = e.full >= static_cast<std::uint32_t>(rules_.min_full) && e.party <= max_members;
+  return e;
+}
+
+namespace {
+
+// Adds x to the distinct keys[0, n) unless it is there.
+template <std::size_t N>
+void add_distinct(std::array<Id, N>& keys, std::size_t& n, Id x) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (keys[i] == x) return;
+  }
+  keys[n++] = x;
+}
+
+template <std::size_t N>
+int is_new(const std::array<Id, N>& keys, std::size_t n, Id x) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (keys[i] == x) return 0;
+  }
+  return 1;
+}
+
+}  // namespace
+
+void Evaluator::set_base(std::span<const std::uint32_t> base) {
+  base_.assign(base.begin(), base.end());
+  base_.push_back(0);
+  base_small_ = !base.empty() && base.size() <= kBase;
+  if (!base_small_) return;
+  const Candidate& first = cands_[base[0]];
+  base_street_ = rules_.street;
+  base_industry_ = rules_.industry;
+  base_street_id_ = first.street;
+  base_industry_id_ = first.industry;
+  base_district_id_ = first.district;
+  base_party_ = 0;
+  n_streets_ = n_industries_ = n_communities_ = n_full_ = 0;
+  for (auto m : base) {
+    const Candidate& c = cands_[m];
+    base_street_ = base_street_ && c.street == first.street;
+    base_industry_ = base_industry_ && c.industry == first.industry && c.district == first.district;
+    base_party_ += c.party();
+    add_distinct(streets_, n_streets_, c.street);
+    add_distinct(industries_, n_industries_, c.industry);
+    add_distinct(communities_, n_communities_, c.community);
+    for (std::uint32_t k = c.full_begin; k < c.full_end; ++k) {
+      if (n_full_ == kBaseFull && is_new(full_, n_full_, people_[k]) != 0) {
+        base_small_ = false;
+        return;
+      }
+      add_distinct(full_, n_full_, people_[k]);
+    }
+  }
+}
+
+GroupEval Evaluator::plus(std::uint32_t v) {
+  GroupEval e;
+  const std::size_t n = base_.size();  // with v
+  if (n < 2 || n > static_cast<std::size_t>(rules_.max_units)) return e;
+  const Candidate& c = cands_[v];
+  const auto max_members = static_cast<std::uint32_t>(rules_.max_members);
+  if (!base_small_ || base_party_ + c.party() > max_members) {
+    base_.back() = v;
+    return (*this)(base_);
+  }
+  const bool same_street = base_street_ && c.street == base_street_id_;
+  const bool same_industry =
+      base_industry_ && c.industry == base_industry_id_ && c.district == base_district_id_;
+  if (!same_street && !same_industry) return e;
+  e.valid = true;
+  if (same_street) {
+    e.street_cost = static_cast<int>(n_communities_) + is_new(communities_, n_communities_, c.community) - 1 +
+                    static_cast<int>(n_industries_) + is_new(industries_, n_industries_, c.industry) - 1;
+  }
+  if (same_industry) {
+    e.industry_cost = static_cast<int>(n_streets_) + is_new(streets_, n_streets_, c.street) - 1;
+  }
+  if (e.street_cost >= 0 && (e.industry_cost < 0 || e.street_cost <= e.industry_cost)) {
+    e.cost = e.street_cost;
+  } else {
+    e.cost = e.industry_cost;
+  }
+  e.street = e.street_cost == e.cost;
+  e.industry = e.industry_cost == e.cost;
+  auto full = static_cast<std::uint32_t>(n_full_);
+  for (std::uint32_t k = c.full_begin; k < c.full_end; ++k) {
+    const Id id = people_[k];
+    bool dup = is_new(full_, n_full_, id) == 0;
+    for (std::uint32_t j = c.full_begin; j < k && !dup; ++j) dup = people_[j] == id;
+    full += dup ? 0 : 1;
+  }
+  e.full = full;
+  e.party = base_party_ + c.party();
   e.feasible = e.full >= static_cast<std::uint32_t>(rules_.min_full) && e.party <= max_members;
   return e;
 }
@@ -672,6 +764,7 @@ class Heuristic {
     }
   }
   void before(std::int32_t g) {
+    ++gver_[static_cast<std::size_t>(g)];
     touch(g);
     bump(g);
     if (open(g)) --open_;
@@ -695,6 +788,8 @@ class Heuristic {
     gs_.emplace_back();
     gstamp_.push_back(0);
     gtouched_.push_back(0);
+    gver_.push_back(0);
+    no_move_.emplace_back();
     return static_cast<std::int32_t>(gs_.size() - 1);
   }
   std::int32_t create(std::span<const std::uint32_t> members) {
@@ -768,15 +863,19 @@ class Heuristic {
 
   // --- evaluation helpers ---------------------------------------------------------------
 
-  // Members of g without `out` (kNoCand: none) and with `in` (kNoCand: none), into buf.
+  // Members of g without `out` (kNoCand: none) and with `in` (kNoCand: none), written into
+  // buf (which only grows: this runs for nearly every evaluation).
   std::span<const std::uint32_t> with(std::int32_t g, std::uint32_t out, std::uint32_t in,
                                       std::vector<std::uint32_t>& buf) const {
-    buf.clear();
-    for (auto x : gs_[static_cast<std::size_t>(g)].m) {
-      if (x != out) buf.push_back(x);
+    const auto& m = gs_[static_cast<std::size_t>(g)].m;
+    if (buf.size() < m.size() + 1) buf.resize(m.size() + 1);
+    std::size_t n = 0;
+    for (auto x : m) {
+      buf[n] = x;
+      n += x != out ? 1 : 0;
     }
-    if (in != kNoCand) buf.push_back(in);
-    return buf;
+    if (in != kNoCand) buf[n++] = in;
+    return {buf.data(), n};
   }
 
   // Groups having a member in one of u's pools (in the order of their first member there).
@@ -1125,8 +1224,33 @@ class Heuristic {
 
   // --- cost moves (coverage unchanged, cost strictly lower) ------------------------------
 
+  // The sum of the versions of the pools of g's members: while g itself is unchanged, it
+  // changes exactly when a group in those pools changes or a candidate there is (un)covered,
+  // which is all that improve_group(g) reads besides g.
+  std::uint64_t pools_signature(std::int32_t g) const {
+    std::uint64_t sig = 0;
+    for (auto x : gs_[static_cast<std::size_t>(g)].m) {
+      for (std::int32_t p : {comp_.sp[x], comp_.ip[x]}) {
+        if (p >= 0) sig += pool_ver_[static_cast<std::size_t>(p)];
+      }
+    }
+    return sig;
+  }
+
   bool improve_group(std::int32_t g) {
     if (!G(g).alive) return false;
+    // Nothing it reads changed since it last found no move: it would find none again.
+    NoMove& memo = no_move_[static_cast<std::size_t>(g)];
+    if (memo.version == gver_[static_cast<std::size_t>(g)] && memo.pools == pools_signature(g)) {
+      return false;
+    }
+    if (find_cost_move(g)) return true;
+    memo = {gver_[static_cast<std::size_t>(g)], pools_signature(g)};
+    return false;
+  }
+
+  // Applies the first cost move found for g (relocate, swap, replace, merge, split).
+  bool find_cost_move(std::int32_t g) {
     const std::size_t n = size(g);
     // Relocate, swap, replace by an uncovered candidate.
     for (std::size_t i = 0; i < G(g).m.size(); ++i) {
@@ -1136,6 +1260,7 @@ class Heuristic {
       // cheaper without c (a swap where only the partner is such is found from its side).
       if (n > 2 && without.valid && without.cost >= G(g).cost) continue;
       if (n == 2 && G(g).cost == 0) continue;
+      ev_.set_base(with(g, c, kNoCand, t1_));  // the swaps and replacements below add to g - c
       compat(c, cg_);
       for (auto h : cg_) {
         if (h == g) continue;
@@ -1148,8 +1273,8 @@ class Heuristic {
           }
         }
         for (auto d : G(h).m) {
-          const GroupEval eg = ev_(with(g, c, d, t1_));
-          if (!eg.feasible) continue;
+          const GroupEval eg = ev_.plus(d);
+          if (!eg.feasible || eg.cost >= G(g).cost + G(h).cost) continue;
           const GroupEval eh = ev_(with(h, d, c, t2_));
           if (eh.feasible && eg.cost + eh.cost < G(g).cost + G(h).cost) {
             replace(g, c, d);
@@ -1162,7 +1287,7 @@ class Heuristic {
         if (p < 0) continue;
         for (auto v : comp_.pool[static_cast<std::size_t>(p)]) {
           if (grp_[v] >= 0 || dead_[v] == 1) continue;
-          const GroupEval e = ev_(with(g, c, v, t1_));
+          const GroupEval e = ev_.plus(v);
           if (e.feasible && e.cost < G(g).cost) {
             replace(g, c, v);
             return true;
@@ -1254,6 +1379,7 @@ class Heuristic {
       if (grp_[u] >= 0 || dead_[u] != 0 || (full(u) > 0) != with_full) continue;
       dead_[u] = prover.prove(u) == 0 ? 1 : 2;  // 2: a group exists (or unknown)
     }
+    std::fill(no_move_.begin(), no_move_.end(), NoMove{});  // moves may skip dead candidates
   }
 
   void update_bound() {
@@ -1291,6 +1417,7 @@ class Heuristic {
       gr.m = s.m;
       gr.alive = s.alive;
       gr.cost = s.cost;
+      ++gver_[static_cast<std::size_t>(s.g)];
     }
     for (const auto& s : journal_) {
       if (s.alive) {
@@ -1461,6 +1588,7 @@ class Heuristic {
   void fill_group(std::int32_t g) {
     while (G(g).alive && static_cast<int>(size(g)) < rules_.max_units) {
       const GroupEval now = ev_(G(g).m);
+      ev_.set_base(G(g).m);
       const std::uint32_t first = G(g).m[0];
       std::uint32_t best = kNoCand;
       std::pair<int, std::uint32_t> best_key{};
@@ -1469,7 +1597,7 @@ class Heuristic {
         if (p < 0) continue;
         for (auto v : comp_.pool[static_cast<std::size_t>(p)]) {
           if (grp_[v] >= 0 || dead_[v] == 1) continue;
-          const GroupEval e = ev_(with(g, kNoCand, v, t1_));
+          const GroupEval e = ev_.plus(v);
           if (!e.feasible) continue;
           const std::pair<int, std::uint32_t> key{e.cost - now.cost, full(v)};
           if (best == kNoCand || key < best_key) {
@@ -1620,6 +1748,13 @@ class Heuristic {
   std::vector<Group> gs_;
   std::vector<std::int32_t> free_;
   std::vector<std::uint32_t> gstamp_, gtouched_, gvisit_;
+  // Per group: changes so far, and what improve_group() saw when it last found no move.
+  struct NoMove {
+    std::uint64_t version = std::numeric_limits<std::uint64_t>::max();
+    std::uint64_t pools = 0;
+  };
+  std::vector<std::uint64_t> gver_;
+  std::vector<NoMove> no_move_;
   std::uint32_t tick_ = 0, tick2_ = 0, journal_id_ = 0;
   bool journal_open_ = false;
   std::vector<Saved> journal_;

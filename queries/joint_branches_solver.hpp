@@ -25,6 +25,7 @@
 // form if nobody were shared (see gmax()).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -83,6 +84,10 @@ class Evaluator {
   std::uint32_t distinct_full(std::span<const std::uint32_t> members);
   // Distinct party members of any set of candidates.
   std::uint32_t distinct_party(std::span<const std::uint32_t> members);
+  // One group plus each of many candidates in turn: after set_base(base), plus(v) returns
+  // exactly operator()(base + v), faster, as base's keys and full members are read once.
+  void set_base(std::span<const std::uint32_t> base);
+  GroupEval plus(std::uint32_t v);
 
  private:
   std::uint32_t distinct(std::span<const std::uint32_t> members, bool party);
@@ -91,6 +96,20 @@ class Evaluator {
   const Id* people_;
   std::vector<Id> buf_;
   std::vector<Id> keys_;
+  // set_base(): the base and a slot for the candidate added (for the general path), and,
+  // for a base of up to kBase members with up to kBaseFull distinct full members, its
+  // distinct keys and full members.
+  static constexpr std::size_t kBase = 7;
+  static constexpr std::size_t kBaseFull = 24;
+  std::vector<std::uint32_t> base_;
+  bool base_small_ = false;
+  bool base_street_ = false;    // base lies in one street (and the street basis is allowed)
+  bool base_industry_ = false;  // base lies in one industry + district (and that basis is allowed)
+  Id base_street_id_ = kNone, base_industry_id_ = kNone, base_district_id_ = kNone;
+  std::uint32_t base_party_ = 0;  // sum over base of party()
+  std::size_t n_streets_ = 0, n_industries_ = 0, n_communities_ = 0, n_full_ = 0;
+  std::array<Id, kBase> streets_{}, industries_{}, communities_{};
+  std::array<Id, kBaseFull> full_{};
 };
 
 // Largest number of disjoint groups (<= max_units members, >= min_full full members each) that
