@@ -330,37 +330,49 @@ struct Component {
   std::vector<Candidate> c;              // local copies
   std::vector<std::uint32_t> global;     // instance index of each local candidate
   std::vector<std::int32_t> sp, ip;      // street pool, industry pool (-1 when the basis is off)
-  std::vector<std::vector<std::uint32_t>> pool;  // members of each pool, ascending
+  // Members of each pool, ascending: pool p is pool_members[pool_begin[p], pool_begin[p + 1]).
+  std::vector<std::uint32_t> pool_members;
+  std::vector<std::uint32_t> pool_begin{0};
   std::size_t street_pools = 0;          // pools [0, street_pools) are streets
   std::vector<Id> people;  // the candidates' members, when copied (see make_component)
+  std::vector<std::uint32_t> order;  // scratch of make_component
+
+  std::size_t pools() const { return pool_begin.size() - 1; }
+  std::span<const std::uint32_t> pool(std::size_t p) const {
+    return {pool_members.data() + pool_begin[p], pool_begin[p + 1] - pool_begin[p]};
+  }
 };
 
 template <class Key>
 void make_pools(Component& comp, std::vector<std::int32_t>& pool_of, Key key) {
   const std::size_t k = comp.c.size();
-  std::vector<std::uint32_t> order(k);
+  auto& order = comp.order;
+  order.resize(k);
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
     const auto ka = key(comp.c[a]), kb = key(comp.c[b]);
     return ka != kb ? ka < kb : a < b;
   });
   for (std::size_t i = 0; i < k; ++i) {
-    if (i == 0 || key(comp.c[order[i]]) != key(comp.c[order[i - 1]])) comp.pool.emplace_back();
-    pool_of[order[i]] = static_cast<std::int32_t>(comp.pool.size() - 1);
-    comp.pool.back().push_back(order[i]);
+    if (i > 0 && key(comp.c[order[i]]) != key(comp.c[order[i - 1]])) {
+      comp.pool_begin.push_back(static_cast<std::uint32_t>(comp.pool_members.size()));
+    }
+    pool_of[order[i]] = static_cast<std::int32_t>(comp.pool_begin.size() - 1);
+    comp.pool_members.push_back(order[i]);
   }
+  if (k > 0) comp.pool_begin.push_back(static_cast<std::uint32_t>(comp.pool_members.size()));
 }
 
-// `global` of the result holds `members` (indices into `source`). With `people`, the members'
-// people are copied into the component's own `people`, which its candidates' ranges then index:
-// evaluations read them from one small array rather than from all over the instance's. Without,
-// the ranges stay those of `source`.
-Component make_component(const Rules& rules, const Candidate* source,
-                         std::span<const std::uint32_t> members, const Id* people = nullptr) {
-  Component comp;
+// Fills comp (its memory reused) with `members` (indices into `source`), which `global` then
+// holds. With `people`, the members' people are copied into the component's own `people`, which
+// its candidates' ranges then index: evaluations read them from one small array rather than
+// from all over the instance's. Without, the ranges stay those of `source`.
+void make_component(Component& comp, const Rules& rules, const Candidate* source,
+                    std::span<const std::uint32_t> members, const Id* people = nullptr) {
   comp.global.assign(members.begin(), members.end());
-  comp.c.reserve(members.size());
+  comp.c.clear();
   for (auto g : members) comp.c.push_back(source[g]);
+  comp.people.clear();
   if (people != nullptr) {
     for (Candidate& c : comp.c) {
       const auto rebase = [&](std::uint32_t& begin, std::uint32_t& end) {
@@ -375,11 +387,15 @@ Component make_component(const Rules& rules, const Candidate* source,
   }
   comp.sp.assign(members.size(), -1);
   comp.ip.assign(members.size(), -1);
+  comp.pool_members.clear();
+  comp.pool_begin.assign(1, 0);
   if (rules.street) make_pools(comp, comp.sp, [](const Candidate& c) { return c.street; });
-  comp.street_pools = comp.pool.size();
+  comp.street_pools = comp.pools();
   if (rules.industry) make_pools(comp, comp.ip, industry_key);
-  for (auto& p : comp.pool) std::sort(p.begin(), p.end());
-  return comp;
+  for (std::size_t p = 0; p < comp.pools(); ++p) {
+    std::sort(comp.pool_members.begin() + comp.pool_begin[p],
+              comp.pool_members.begin() + comp.pool_begin[p + 1]);
+  }
 }
 
 // A tiny deterministic generator (splitmix64).
@@ -408,7 +424,7 @@ class FeasibilityProver {
     bool unknown = false;
     for (std::int32_t p : {comp_.sp[u], comp_.ip[u]}) {
       if (p < 0) continue;
-      const auto& pool = comp_.pool[static_cast<std::size_t>(p)];
+      const auto pool = comp_.pool(static_cast<std::size_t>(p));
       adders_.clear();
       others_.clear();
       for (auto v : pool) {
@@ -508,26 +524,57 @@ struct ExactOutcome {
   bool solved = false;
   bool coverable_known = false;  // `coverable` holds the exact answer for every candidate
   std::vector<std::uint8_t> coverable;
-  std::vector<std::vector<std::uint32_t>> groups;  // local indices
+  // The groups (local indices), one after another: group i ends before members[ends[i]].
+  std::vector<std::uint32_t> members;
+  std::vector<std::uint32_t> ends;
+  std::size_t groups() const { return ends.size(); }
+  std::span<std::uint32_t> group(std::size_t i) {
+    const std::uint32_t begin = i == 0 ? 0 : ends[i - 1];
+    return {members.data() + begin, ends[i] - begin};
+  }
+};
+
+// solve_exact()'s result and working memory, kept from call to call: the iterated local search
+// calls it a few times per step, and fresh allocations cost page faults.
+struct ExactScratch {
+  ExactOutcome out;
+  std::vector<std::uint32_t> cur, index, cand;
+  std::vector<std::uint32_t> feasible_members;                  // all feasible groups, flat
+  std::vector<std::pair<std::uint32_t, std::int64_t>> feasible;  // (end in feasible_members, value)
+  std::vector<std::int32_t> sp, ip;
+  std::vector<std::vector<std::pair<std::uint64_t, std::int64_t>>> by_low;
+  std::vector<std::int64_t> best;
+  std::vector<std::uint32_t> choice;
+  std::vector<std::uint8_t> done;
 };
 
 // With `core_value`, every group is worth max_units candidates (it will be filled up with
 // candidates that have no full members): the programme then maximises the number of groups.
-ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& ev,
-                         const SolverOptions& opts, bool core_value = false) {
-  ExactOutcome out;
+// The result is ws.out.
+ExactOutcome& solve_exact(const Rules& rules, const Component& comp, Evaluator& ev,
+                          const SolverOptions& opts, ExactScratch& ws, bool core_value = false) {
+  ExactOutcome& out = ws.out;
+  out.solved = out.coverable_known = false;
+  out.coverable.clear();
+  out.members.clear();
+  out.ends.clear();
   const std::size_t k = comp.c.size();
   if (k > 3 * static_cast<std::size_t>(opts.exact_max_candidates)) return out;
   constexpr std::uint64_t kMaxEnumerated = 400'000;
   std::uint64_t subsets = 0;
-  for (const auto& p : comp.pool) subsets += subsets_up_to(p.size(), rules.max_units);
+  for (std::size_t p = 0; p < comp.pools(); ++p) {
+    subsets += subsets_up_to(comp.pool(p).size(), rules.max_units);
+  }
   if (subsets > kMaxEnumerated) return out;
 
   // Every feasible group, once (a group valid in both pools is enumerated in its street pool).
-  std::vector<std::pair<std::vector<std::uint32_t>, std::int64_t>> feasible;
+  auto& feasible = ws.feasible;
+  feasible.clear();
+  ws.feasible_members.clear();
   out.coverable.assign(k, 0);
-  std::vector<std::uint32_t> cur;
-  for (std::size_t p = 0; p < comp.pool.size(); ++p) {
+  auto& cur = ws.cur;
+  cur.clear();
+  for (std::size_t p = 0; p < comp.pools(); ++p) {
     const bool industry_pool = p >= comp.street_pools;
     auto visit = [&](const std::vector<std::uint32_t>& members) {
       if (industry_pool && rules.street) {
@@ -542,14 +589,19 @@ ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& e
       if (!e.feasible) return;
       const auto worth = core_value ? static_cast<std::int64_t>(rules.max_units)
                                     : static_cast<std::int64_t>(members.size());
-      feasible.emplace_back(members, worth * kCoverWeight - e.cost);
+      ws.feasible_members.insert(ws.feasible_members.end(), members.begin(), members.end());
+      feasible.emplace_back(static_cast<std::uint32_t>(ws.feasible_members.size()),
+                            worth * kCoverWeight - e.cost);
       for (auto m : members) out.coverable[m] = 1;
     };
-    for_each_subset(comp.pool[p], rules.max_units, cur, 0, visit);
+    for_each_subset(comp.pool(p), rules.max_units, cur, 0, visit);
   }
   out.coverable_known = true;
 
-  std::vector<std::uint32_t> index(k, kNoCand), cand;
+  auto& index = ws.index;
+  auto& cand = ws.cand;
+  index.assign(k, kNoCand);
+  cand.clear();
   for (std::uint32_t i = 0; i < k; ++i) {
     if (out.coverable[i] != 0) {
       index[i] = static_cast<std::uint32_t>(cand.size());
@@ -562,12 +614,11 @@ ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& e
     out.solved = true;
     return out;
   }
-  // best[mask] = optimum over the candidates of mask: the lowest candidate is left out, or
-  // joins a feasible group of candidates from mask. The groups containing it are enumerated as
-  // combinations of mask's other candidates, pruned as soon as they leave one pool (street or
-  // industry + district), and looked up in `value`.
   const std::uint64_t full = (std::uint64_t{1} << kc) - 1;
-  std::vector<std::int32_t> sp(kc), ip(kc);
+  auto& sp = ws.sp;
+  auto& ip = ws.ip;
+  sp.resize(kc);
+  ip.resize(kc);
   for (std::size_t b = 0; b < kc; ++b) {
     sp[b] = comp.sp[cand[b]];
     ip[b] = comp.ip[cand[b]];
@@ -598,10 +649,14 @@ ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& e
   // The feasible groups by their lowest candidate, in the order a depth-first enumeration of
   // combinations would meet them (lexicographic in candidate order), so ties resolve the same
   // way: the first best group found is kept.
-  std::vector<std::vector<std::pair<std::uint64_t, std::int64_t>>> by_low(kc);
-  for (const auto& [members, v] : feasible) {
+  auto& by_low = ws.by_low;
+  if (by_low.size() < kc) by_low.resize(kc);
+  for (std::size_t b = 0; b < kc; ++b) by_low[b].clear();
+  std::uint32_t begin = 0;
+  for (const auto& [end, v] : feasible) {
     std::uint64_t g = 0;
-    for (auto m : members) g |= std::uint64_t{1} << index[m];
+    for (std::uint32_t i = begin; i < end; ++i) g |= std::uint64_t{1} << index[ws.feasible_members[i]];
+    begin = end;
     by_low[static_cast<std::size_t>(std::countr_zero(g))].emplace_back(g, v);
   }
   const auto lex_less = [](const std::pair<std::uint64_t, std::int64_t>& x,
@@ -616,18 +671,28 @@ ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& e
     }
     return a == 0 && b != 0;
   };
-  for (auto& list : by_low) std::sort(list.begin(), list.end(), lex_less);
+  for (std::size_t b = 0; b < kc; ++b) std::sort(by_low[b].begin(), by_low[b].end(), lex_less);
   // best[mask] = optimum over the candidates of mask: the lowest candidate is left out, or joins
-  // one of its feasible groups inside mask.
-  std::vector<std::int64_t> best(full + 1, 0);
-  std::vector<std::uint32_t> choice(full + 1, 0);  // group mask taken with the lowest, 0: none
-  for (std::uint64_t mask = 1; mask <= full; ++mask) {
+  // one of its feasible groups inside mask. Computed on demand from the whole set down: only
+  // the masks some choice leads to are ever needed (groups take a candidate's partners, so
+  // most masks are not).
+  auto& best = ws.best;
+  auto& choice = ws.choice;
+  auto& done = ws.done;
+  best.resize(full + 1);
+  choice.resize(full + 1);
+  done.assign(full + 1, 0);
+  done[0] = 1;
+  best[0] = 0;
+  choice[0] = 0;
+  const auto solve = [&](const auto& self, std::uint64_t mask) -> std::int64_t {
+    if (done[mask] != 0) return best[mask];
     const std::uint64_t rest = mask & (mask - 1);
-    std::int64_t b = best[rest];
+    std::int64_t b = self(self, rest);
     std::uint32_t ch = 0;
     for (const auto& [g, v] : by_low[static_cast<std::size_t>(std::countr_zero(mask))]) {
       if ((g & ~mask) != 0) continue;
-      const std::int64_t total = v + best[mask ^ g];
+      const std::int64_t total = v + self(self, mask ^ g);
       if (total > b) {
         b = total;
         ch = static_cast<std::uint32_t>(g);
@@ -635,7 +700,10 @@ ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& e
     }
     best[mask] = b;
     choice[mask] = ch;
-  }
+    done[mask] = 1;
+    return b;
+  };
+  solve(solve, full);
   std::uint64_t mask = full;
   while (mask != 0) {
     const std::uint64_t gm = choice[mask];
@@ -643,11 +711,10 @@ ExactOutcome solve_exact(const Rules& rules, const Component& comp, Evaluator& e
       mask &= mask - 1;
       continue;
     }
-    std::vector<std::uint32_t> group;
     for (std::size_t b = 0; b < kc; ++b) {
-      if ((gm >> b) & 1u) group.push_back(cand[b]);
+      if ((gm >> b) & 1u) out.members.push_back(cand[b]);
     }
-    out.groups.push_back(std::move(group));
+    out.ends.push_back(static_cast<std::uint32_t>(out.members.size()));
     mask ^= gm;
   }
   out.solved = true;
@@ -668,12 +735,12 @@ class Heuristic {
         opts_(opts),
         k_(comp.c.size()),
         grp_(k_, -1),
-        pool_covered_(comp.pool.size()),
+        pool_covered_(comp.pools()),
         dead_(k_, 0),
         rng_{seed} {}
 
   void run() {
-    pool_ver_.assign(comp_.pool.size(), 0);
+    pool_ver_.assign(comp_.pools(), 0);
     fail_sig_.assign(k_, 0);
     prove(/*with_full=*/true);
     update_bound();
@@ -900,7 +967,7 @@ class Heuristic {
   // locality order so that cheap partners sit side by side): seeds with 2 full members first,
   // each grown by the nearby partner that reaches min_full with the least waste, then the
   // least cost, never above `max_cost`.
-  void form_cores(const std::vector<std::uint32_t>& list, int max_cost, bool allow_waste = true) {
+  void form_cores(std::span<const std::uint32_t> list, int max_cost, bool allow_waste = true) {
     seeds_.clear();
     for (auto v : list) {
       if (grp_[v] < 0 && dead_[v] != 1 && full(v) > 0) seeds_.push_back(v);
@@ -954,10 +1021,11 @@ class Heuristic {
   // Pools in locality order: a street by community then industry, an industry by street then
   // community.
   void sort_pools() {
-    local_order_ = comp_.pool;
+    local_order_ = comp_.pool_members;
     const auto& c = comp_.c;
-    for (std::size_t p = 0; p < local_order_.size(); ++p) {
-      auto& list = local_order_[p];
+    for (std::size_t p = 0; p < comp_.pools(); ++p) {
+      const std::span<std::uint32_t> list(local_order_.data() + comp_.pool_begin[p],
+                                          comp_.pool_begin[p + 1] - comp_.pool_begin[p]);
       if (p < comp_.street_pools) {
         std::stable_sort(list.begin(), list.end(), [&](std::uint32_t a, std::uint32_t b) {
           return std::tuple{c[a].community, c[a].industry} < std::tuple{c[b].community, c[b].industry};
@@ -978,7 +1046,11 @@ class Heuristic {
     const int max_cost = 2 * (rules_.max_units - 1);
     for (bool waste : {false, true}) {
       for (int layer = 0; layer <= max_cost; ++layer) {
-        for (const auto& list : local_order_) form_cores(list, layer, waste);
+        for (std::size_t p = 0; p < comp_.pools(); ++p) {
+          form_cores({local_order_.data() + comp_.pool_begin[p],
+                      comp_.pool_begin[p + 1] - comp_.pool_begin[p]},
+                     layer, waste);
+        }
       }
     }
   }
@@ -1014,7 +1086,7 @@ class Heuristic {
       if (p < 0) continue;
       const bool street_pool = static_cast<std::size_t>(p) < comp_.street_pools;
       partners_.clear();
-      for (auto v : comp_.pool[static_cast<std::size_t>(p)]) {
+      for (auto v : comp_.pool(static_cast<std::size_t>(p))) {
         if (v == u || full(v) == 0 || dead_[v] == 1) continue;
         int prio = 0;
         if (grp_[v] >= 0) {
@@ -1285,7 +1357,7 @@ class Heuristic {
       }
       for (std::int32_t p : {comp_.sp[c], comp_.ip[c]}) {
         if (p < 0) continue;
-        for (auto v : comp_.pool[static_cast<std::size_t>(p)]) {
+        for (auto v : comp_.pool(static_cast<std::size_t>(p))) {
           if (grp_[v] >= 0 || dead_[v] == 1) continue;
           const GroupEval e = ev_.plus(v);
           if (e.feasible && e.cost < G(g).cost) {
@@ -1465,7 +1537,7 @@ class Heuristic {
     loose_.clear();
     for (std::int32_t p : {comp_.sp[u], comp_.ip[u]}) {
       if (p < 0) continue;
-      for (auto v : comp_.pool[static_cast<std::size_t>(p)]) {
+      for (auto v : comp_.pool(static_cast<std::size_t>(p))) {
         if (grp_[v] < 0 && dead_[v] != 1 && cstamp_[v] != tick3_) {
           cstamp_[v] = tick3_;
           loose_.push_back(v);
@@ -1481,21 +1553,24 @@ class Heuristic {
     }
     if (sub_.size() < 2) return false;
     std::sort(sub_.begin(), sub_.end());
-    const Component sub = make_component(rules_, comp_.c.data(), sub_);
+    make_component(sub_comp_, rules_, comp_.c.data(), sub_);
+    const Component& sub = sub_comp_;
     Evaluator sev(rules_, sub.c.data(), people_);
     SolverOptions so;
     so.exact_max_candidates = static_cast<std::uint32_t>(limit);
     so.exact_max_work = opts_.exact_max_work;
-    ExactOutcome ex = solve_exact(rules_, sub, sev, so);
+    ExactOutcome& ex = solve_exact(rules_, sub, sev, so, exact_);
     if (!ex.solved) return false;
     std::int64_t now = 0, then = 0;
-    for (const auto& grp : ex.groups) {
+    for (std::size_t i = 0; i < ex.groups(); ++i) {
+      const auto grp = ex.group(i);
       now += static_cast<std::int64_t>(grp.size()) * kCoverWeight - sev(grp).cost;
     }
     for (auto g : chosen_) then += static_cast<std::int64_t>(size(g)) * kCoverWeight - G(g).cost;
     if (now < then) return false;
     for (auto g : chosen_) dissolve(g);
-    for (auto& grp : ex.groups) {
+    for (std::size_t i = 0; i < ex.groups(); ++i) {
+      const auto grp = ex.group(i);
       for (auto& x : grp) x = sub.global[x];
       create(grp);
     }
@@ -1537,7 +1612,7 @@ class Heuristic {
     for (auto g : cg_) take_group(g);
     for (std::int32_t p : {comp_.sp[u], comp_.ip[u]}) {
       if (p < 0) continue;
-      for (auto v : comp_.pool[static_cast<std::size_t>(p)]) {
+      for (auto v : comp_.pool(static_cast<std::size_t>(p))) {
         if (sub_.size() >= limit) break;
         if (grp_[v] < 0 && full(v) > 0 && dead_[v] != 1 && cstamp_[v] != tick3_) {
           cstamp_[v] = tick3_;
@@ -1547,13 +1622,14 @@ class Heuristic {
     }
     if (sub_.size() < 2 || chosen_.empty()) return false;
     std::sort(sub_.begin(), sub_.end());
-    const Component sub = make_component(rules_, comp_.c.data(), sub_);
+    make_component(sub_comp_, rules_, comp_.c.data(), sub_);
+    const Component& sub = sub_comp_;
     Evaluator sev(rules_, sub.c.data(), people_);
     SolverOptions so;
     so.exact_max_candidates = static_cast<std::uint32_t>(limit);
     so.exact_max_work = opts_.exact_max_work;
-    ExactOutcome ex = solve_exact(rules_, sub, sev, so, /*core_value=*/true);
-    if (!ex.solved || ex.groups.size() < chosen_.size()) return false;
+    ExactOutcome& ex = solve_exact(rules_, sub, sev, so, exact_, /*core_value=*/true);
+    if (!ex.solved || ex.groups() < chosen_.size()) return false;
     const std::int64_t before_obj = objective();
     const std::int64_t covered_before = covered_, cost_before = cost_, open_before = open_;
     open_journal();
@@ -1563,7 +1639,8 @@ class Heuristic {
       dissolve(g);
     }
     created_.clear();
-    for (auto& grp : ex.groups) {
+    for (std::size_t i = 0; i < ex.groups(); ++i) {
+      const auto grp = ex.group(i);
       for (auto& x : grp) x = sub.global[x];
       created_.push_back(create(grp));
     }
@@ -1595,7 +1672,7 @@ class Heuristic {
       for (std::int32_t p : {now.street_cost >= 0 ? comp_.sp[first] : -1,
                              now.industry_cost >= 0 ? comp_.ip[first] : -1}) {
         if (p < 0) continue;
-        for (auto v : comp_.pool[static_cast<std::size_t>(p)]) {
+        for (auto v : comp_.pool(static_cast<std::size_t>(p))) {
           if (grp_[v] >= 0 || dead_[v] == 1) continue;
           const GroupEval e = ev_.plus(v);
           if (!e.feasible) continue;
@@ -1660,7 +1737,7 @@ class Heuristic {
           retry.clear();
           for (std::int32_t p : {comp_.sp[focus], comp_.ip[focus]}) {
             if (p < 0) continue;
-            for (auto v : comp_.pool[static_cast<std::size_t>(p)]) {
+            for (auto v : comp_.pool(static_cast<std::size_t>(p))) {
               if (grp_[v] < 0) retry.push_back(v);
             }
           }
@@ -1769,7 +1846,9 @@ class Heuristic {
   bool g_binding_ = false;
   std::vector<std::int32_t> chosen_, created_, touched_;
   std::vector<std::uint32_t> order_, freed_;
-  std::vector<std::vector<std::uint32_t>> local_order_;
+  std::vector<std::uint32_t> local_order_;  // comp_.pool_members, each pool in locality order
+  Component sub_comp_;  // the neighbourhood re-solved by lns_exact() / core_lns()
+  ExactScratch exact_;
   std::uint32_t tick3_ = 0;
   std::vector<std::pair<int, std::uint32_t>> partners_;
   struct NodeT {
@@ -1789,7 +1868,8 @@ struct ComponentOutcome {
 ComponentOutcome solve_component(const Instance& in, std::span<const std::uint32_t> members,
                                  const SolverOptions& opts) {
   ComponentOutcome out;
-  const Component comp = make_component(in.rules, in.cands.data(), members, in.people.data());
+  Component comp;
+  make_component(comp, in.rules, in.cands.data(), members, in.people.data());
   const std::size_t k = comp.c.size();
   Evaluator ev(in.rules, comp.c.data(), comp.people.data());
   out.stats.candidates = static_cast<std::uint32_t>(k);
@@ -1797,12 +1877,16 @@ ComponentOutcome solve_component(const Instance& in, std::span<const std::uint32
   std::vector<std::vector<std::uint32_t>> local_groups;
   std::vector<std::uint8_t> state(k, 1);  // 0 covered, 1 unplaced, 2 proven not coverable
   std::uint64_t bound = 0;
-  ExactOutcome exact;
-  if (k >= 2) exact = solve_exact(in.rules, comp, ev, opts);
+  ExactScratch scratch;
+  ExactOutcome& exact = scratch.out;
+  if (k >= 2) solve_exact(in.rules, comp, ev, opts, scratch);
   if (k < 2) {
     state.assign(k, 2);
   } else if (exact.solved) {
-    local_groups = std::move(exact.groups);
+    for (std::size_t i = 0; i < exact.groups(); ++i) {
+      const auto grp = exact.group(i);
+      local_groups.emplace_back(grp.begin(), grp.end());
+    }
     for (std::uint32_t i = 0; i < k; ++i) state[i] = exact.coverable[i] != 0 ? 1 : 2;
     out.stats.exact = true;
   } else {
