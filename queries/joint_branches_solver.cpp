@@ -1209,13 +1209,16 @@ class Heuristic {
     nodes_.clear();
     nodes_.push_back({u, -1, -1});
     ++tick2_;
+    near_keys_.clear();
+    near_groups_.clear();
+    near_end_.clear();
     const std::size_t max_nodes = 400;
     std::int32_t end_node = -1, end_group = -1;
     for (std::size_t head = 0; head < nodes_.size() && end_node < 0; ++head) {
       const Node nd = nodes_[head];
-      compat(nd.x, cg2_);
+      const std::span<const std::int32_t> near = compat_cached(nd.x);
       int best_delta = std::numeric_limits<int>::max();
-      for (auto h : cg2_) {
+      for (auto h : near) {
         if (h == nd.via || gvisit_at(h) == tick2_) continue;
         if (static_cast<int>(size(h)) >= rules_.max_units) continue;
         const GroupEval e = ev_(with(h, kNoCand, nd.x, t1_));
@@ -1227,7 +1230,7 @@ class Heuristic {
       }
       if (end_node >= 0) break;
       if (nodes_.size() >= max_nodes) continue;
-      for (auto h : cg2_) {
+      for (auto h : near) {
         if (h == nd.via || gvisit_at(h) == tick2_) continue;
         gvisit_at(h) = tick2_;
         for (auto w : G(h).m) {
@@ -1252,6 +1255,24 @@ class Heuristic {
     }
     add(end_group, last);
     return true;
+  }
+  // compat(x) during one try_eject(): no group changes meanwhile, so candidates with the same
+  // two pools (most nodes share them) have the same list, computed once.
+  std::span<const std::int32_t> compat_cached(std::uint32_t x) {
+    const std::uint64_t key = (std::uint64_t{static_cast<std::uint32_t>(comp_.sp[x])} << 32) |
+                              static_cast<std::uint32_t>(comp_.ip[x]);
+    for (std::size_t i = 0; i < near_keys_.size(); ++i) {
+      if (near_keys_[i] == key) {
+        const std::uint32_t begin = i == 0 ? 0 : near_end_[i - 1];
+        return {near_groups_.data() + begin, near_end_[i] - begin};
+      }
+    }
+    compat(x, cg2_);
+    if (near_keys_.size() >= 64) return cg2_;
+    near_keys_.push_back(key);
+    near_groups_.insert(near_groups_.end(), cg2_.begin(), cg2_.end());
+    near_end_.push_back(static_cast<std::uint32_t>(near_groups_.size()));
+    return cg2_;
   }
   std::uint32_t& gvisit_at(std::int32_t g) {
     if (gvisit_.size() < gs_.size()) gvisit_.resize(gs_.size(), 0);
@@ -1857,6 +1878,9 @@ class Heuristic {
     std::int32_t parent;  // node index
   };
   std::vector<NodeT> nodes_;
+  std::vector<std::uint64_t> near_keys_;  // compat_cached(): pool pairs, their lists, flat
+  std::vector<std::int32_t> near_groups_;
+  std::vector<std::uint32_t> near_end_;
 };
 
 struct ComponentOutcome {
