@@ -741,6 +741,7 @@ class Heuristic {
 
   void run() {
     pool_ver_.assign(comp_.pools(), 0);
+    without_memo_.assign(k_, WithoutMemo{});
     fail_sig_.assign(k_, 0);
     prove(/*with_full=*/true);
     update_bound();
@@ -1090,7 +1091,7 @@ class Heuristic {
         if (v == u || full(v) == 0 || dead_[v] == 1) continue;
         int prio = 0;
         if (grp_[v] >= 0) {
-          if (!ev_(with(grp_[v], v, kNoCand, t1_)).feasible) continue;
+          if (!feasible_without(v)) continue;
           prio = 1;
         }
         const auto& cv = comp_.c[v];
@@ -1129,6 +1130,20 @@ class Heuristic {
     std::uint32_t fsum = full(u);
     for (auto v : set_) fsum += full(v);
     if (fsum < static_cast<std::uint32_t>(rules_.min_full)) return;
+    // The gain is at most a cover weight per newly covered candidate, plus the whole cost of
+    // every source group (a cost never drops below 0): no better than the best, no evaluation.
+    std::int64_t most = kCoverWeight;
+    for (std::size_t i = 0; i < set_.size(); ++i) {
+      const std::int32_t g = grp_[set_[i]];
+      if (g < 0) {
+        most += kCoverWeight;
+        continue;
+      }
+      bool first = true;
+      for (std::size_t j = 0; j < i; ++j) first = first && grp_[set_[j]] != g;
+      if (first) most += G(g).cost;
+    }
+    if (most <= best_gain) return;
     t2_.assign(set_.begin(), set_.end());
     t2_.push_back(u);
     const GroupEval e = ev_(t2_);
@@ -1156,6 +1171,16 @@ class Heuristic {
       best_gain = gain;
       best_set = set_;
     }
+  }
+
+  // Is v's group feasible without v? Remembered per candidate with its group's version.
+  bool feasible_without(std::uint32_t v) {
+    const std::int32_t g = grp_[v];
+    WithoutMemo& memo = without_memo_[v];
+    if (memo.group != g || memo.version != gver_[static_cast<std::size_t>(g)]) {
+      memo = {g, gver_[static_cast<std::size_t>(g)], ev_(with(g, v, kNoCand, t1_)).feasible};
+    }
+    return memo.feasible;
   }
 
   // u and the members of a group g in its pools, re-split into two feasible groups.
@@ -1853,6 +1878,12 @@ class Heuristic {
   };
   std::vector<std::uint64_t> gver_;
   std::vector<NoMove> no_move_;
+  struct WithoutMemo {  // feasible_without(), per candidate
+    std::int32_t group = -1;
+    std::uint64_t version = 0;
+    bool feasible = false;
+  };
+  std::vector<WithoutMemo> without_memo_;
   std::uint32_t tick_ = 0, tick2_ = 0, journal_id_ = 0;
   bool journal_open_ = false;
   std::vector<Saved> journal_;
