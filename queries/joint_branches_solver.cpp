@@ -1720,6 +1720,9 @@ class Heuristic {
         if (p < 0) continue;
         for (auto v : comp_.pool(static_cast<std::size_t>(p))) {
           if (grp_[v] >= 0 || dead_[v] == 1) continue;
+          // A member never lowers the cost, so once the best adds nothing, only fewer full
+          // members can beat it.
+          if (best != kNoCand && best_key.first == 0 && full(v) >= best_key.second) continue;
           const GroupEval e = ev_.plus(v);
           if (!e.feasible) continue;
           const std::pair<int, std::uint32_t> key{e.cost - now.cost, full(v)};
