@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
+#include <functional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -24,6 +26,36 @@ std::vector<Id> resolve(const Interner& index, const StringColumn& column,
   std::vector<Id> out(rows.size());
   index.find_batch(column, keys, out);
   return out;
+}
+
+// Sets `column` to get(0), ..., get(n - 1): the bytes n push_backs would give, written in
+// parallel blocks at offsets from a prefix sum of the blocks' lengths.
+template <class Get>
+void fill_column(StringColumn& column, std::size_t n, Get get) {
+  constexpr std::size_t kBlock = std::size_t{1} << 14;
+  std::vector<std::uint64_t> base(par::block_count(n, kBlock));
+  par::for_each_index(0, base.size(), 1, [&](std::size_t b) {
+    std::uint64_t chars = 0;
+    for (std::size_t i = b * kBlock, hi = std::min(n, i + kBlock); i < hi; ++i) {
+      chars += get(i).size();
+    }
+    base[b] = chars;
+  });
+  const std::uint64_t chars = par::exclusive_scan(base);
+  column = StringColumn();
+  column.chars().resize(chars);
+  column.offsets().resize(n + 1);
+  par::for_each_index(0, base.size(), 1, [&](std::size_t b) {
+    char* out = column.chars().data();
+    std::uint64_t* offsets = column.offsets().data();
+    std::uint64_t pos = base[b];
+    for (std::size_t i = b * kBlock, hi = std::min(n, i + kBlock); i < hi; ++i) {
+      const std::string_view s = get(i);
+      if (!s.empty()) std::memcpy(out + pos, s.data(), s.size());
+      pos += s.size();
+      offsets[i + 1] = pos;
+    }
+  });
 }
 
 std::string level_article(AreaLevel level) {
@@ -105,11 +137,7 @@ struct GraphBuilder::State {
   template <class Row>
   void intern_ids(EntityTable table, std::span<const Row> rows, const TableSource& src,
                   StringColumn& ids, Interner& index, std::vector<char>& keep) {
-    ids = StringColumn();
-    std::size_t chars = 0;
-    for (const auto& r : rows) chars += r.id.size();
-    ids.reserve(rows.size(), chars);
-    for (const auto& r : rows) ids.push_back(r.id);
+    fill_column(ids, rows.size(), [&](std::size_t i) { return rows[i].id; });
     const auto duplicates = index.build(ids);
     for (auto [dup, first] : duplicates) {
       const auto& r = rows[dup];
@@ -120,7 +148,14 @@ struct GraphBuilder::State {
         keep[dup] = 0;
       }
     }
-    for (std::size_t i = 0; i < rows.size(); ++i) {
+    const std::size_t empty = par::map_reduce<std::size_t>(
+        rows.size(), 1 << 16, 0,
+        [&](std::size_t lo, std::size_t hi) {
+          return static_cast<std::size_t>(std::count_if(
+              rows.begin() + lo, rows.begin() + hi, [](const Row& r) { return r.id.empty(); }));
+        },
+        std::plus<>());
+    for (std::size_t i = 0; empty > 0 && i < rows.size(); ++i) {
       if (rows[i].id.empty()) {
         if (row_error(src, rows[i].origin, "id", "found an empty cell, expected a non-empty id")) {
           keep[i] = 0;
@@ -130,14 +165,27 @@ struct GraphBuilder::State {
     (void)table;
   }
 
-  // Drops rows with keep[i] == 0: rebuilds ids/names and the interner; returns old -> new.
+  // Drops rows with keep[i] == 0: rebuilds ids/names and the interner; sets *remap (if given)
+  // to old -> new.
   template <class Row>
-  std::vector<Id> compact(EntityTable table, std::span<const Row> rows,
-                          const std::vector<char>& keep, StringColumn& ids, StringColumn& names,
-                          Interner& index) {
+  void compact(EntityTable table, std::span<const Row> rows, const std::vector<char>& keep,
+               StringColumn& ids, StringColumn& names, Interner& index,
+               std::vector<Id>* remap_out = nullptr) {
     const auto t = static_cast<std::size_t>(table);
+    const bool all = all_kept(keep);
+    if (all) {  // the usual case, done in parallel
+      fill_column(names, rows.size(), [&](std::size_t i) { return rows[i].name; });
+      origin_rows[t].resize(rows.size());
+      par::for_each_index(0, rows.size(), 1 << 14,
+                          [&](std::size_t i) { origin_rows[t][i] = rows[i].origin.row; });
+      if (remap_out) {
+        remap_out->resize(rows.size());
+        par::for_each_index(0, rows.size(), 1 << 14,
+                            [&](std::size_t i) { (*remap_out)[i] = static_cast<Id>(i); });
+      }
+      return;
+    }
     std::vector<Id> remap(rows.size(), kNone);
-    const bool all = std::all_of(keep.begin(), keep.end(), [](char k) { return k != 0; });
     StringColumn kept_ids;
     if (!all) kept_ids.reserve(rows.size(), ids.chars().size());
     std::size_t name_chars = 0;
@@ -161,7 +209,19 @@ struct GraphBuilder::State {
       ids = std::move(kept_ids);
       index.build(ids);
     }
-    return remap;
+    if (remap_out) *remap_out = std::move(remap);
+  }
+
+  static bool all_kept(const std::vector<char>& keep) {
+    const std::size_t dropped = par::map_reduce<std::size_t>(
+        keep.size(), 1 << 16, 0,
+        [&](std::size_t lo, std::size_t hi) {
+          return static_cast<std::size_t>(std::count(keep.begin() + static_cast<std::ptrdiff_t>(lo),
+                                                     keep.begin() + static_cast<std::ptrdiff_t>(hi),
+                                                     char{0}));
+        },
+        std::plus<>());
+    return dropped == 0;
   }
 };
 
@@ -241,7 +301,8 @@ void GraphBuilder::add_areas(std::span<const AreaRow> rows, const TableSource& s
     parent[i] = p;
   }
 
-  const auto remap = s.compact(EntityTable::areas, rows, keep, g.area_ids, g.area_names, g.area_index);
+  std::vector<Id> remap;
+  s.compact(EntityTable::areas, rows, keep, g.area_ids, g.area_names, g.area_index, &remap);
   g.areas.clear();
   g.areas.reserve(g.area_ids.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -363,6 +424,12 @@ void GraphBuilder::add_people(std::span<const PersonRow> rows, const TableSource
   s.intern_ids(EntityTable::people, rows, src, g.person_ids, g.person_index, keep);
   s.compact(EntityTable::people, rows, keep, g.person_ids, g.person_names, g.person_index);
   g.people.clear();
+  if (g.person_ids.size() == rows.size()) {
+    g.people.resize(rows.size());
+    par::for_each_index(0, rows.size(), 1 << 14,
+                        [&](std::size_t i) { g.people[i] = Person{rows[i].party_status}; });
+    return;
+  }
   g.people.reserve(g.person_ids.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (keep[i]) g.people.push_back(Person{rows[i].party_status});
