@@ -456,20 +456,47 @@ void GraphBuilder::add_affiliations(std::span<const AffiliationRow> rows, const 
   OrgGraph& g = s.graph;
   const auto person = resolve(g.person_index, g.person_ids, rows, &AffiliationRow::person_id);
   const auto org = resolve(g.org_index, g.org_ids, rows, &AffiliationRow::org_id);
-  for (std::size_t i = 0; i < rows.size(); ++i) {
+  auto resolved = [&](std::size_t i) { return person[i] != kNone && org[i] != kNone; };
+  // Counted first, so the edge columns grow once per batch and are filled in parallel.
+  constexpr std::size_t kBlock = std::size_t{1} << 14;
+  std::vector<std::size_t> base(par::block_count(rows.size(), kBlock));
+  par::for_each_index(0, base.size(), 1, [&](std::size_t b) {
+    std::size_t kept = 0;
+    for (std::size_t i = b * kBlock, hi = std::min(rows.size(), i + kBlock); i < hi; ++i) {
+      kept += resolved(i) ? 1 : 0;
+    }
+    base[b] = kept;
+  });
+  const std::size_t kept = par::exclusive_scan(base);
+  for (std::size_t i = 0; kept < rows.size() && i < rows.size(); ++i) {
     const auto& r = rows[i];
     if (person[i] == kNone) {
       s.bad_reference(src, r.origin, "person_id", EntityTable::people, r.person_id);
-      continue;
-    }
-    if (org[i] == kNone) {
+    } else if (org[i] == kNone) {
       s.bad_reference(src, r.origin, "org_id", EntityTable::orgs, r.org_id);
-      continue;
     }
-    s.aff_person.push_back(person[i]);
-    s.aff_org.push_back(org[i]);
-    s.aff_role.push_back(r.role);
   }
+  const std::size_t old = s.aff_org.size();
+  s.aff_person.resize(old + kept);
+  s.aff_org.resize(old + kept);
+  s.aff_role.resize(old + kept);
+  par::for_each_index(0, base.size(), 1, [&](std::size_t b) {
+    std::size_t out = old + base[b];
+    for (std::size_t i = b * kBlock, hi = std::min(rows.size(), i + kBlock); i < hi; ++i) {
+      if (!resolved(i)) continue;
+      s.aff_person[out] = person[i];
+      s.aff_org[out] = org[i];
+      s.aff_role[out] = rows[i].role;
+      ++out;
+    }
+  });
+}
+
+void GraphBuilder::expect_affiliations(std::size_t rows) {
+  State& s = *state_;
+  s.aff_person.reserve(s.aff_person.size() + rows);
+  s.aff_org.reserve(s.aff_org.size() + rows);
+  s.aff_role.reserve(s.aff_role.size() + rows);
 }
 
 void GraphBuilder::add_coverage(std::span<const CoverageRow> rows, const TableSource& src) {

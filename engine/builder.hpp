@@ -103,6 +103,9 @@ class GraphBuilder {
   void add_people(std::span<const PersonRow> rows, const TableSource& source);
   void add_branches(std::span<const BranchRow> rows, const TableSource& source);
   void add_affiliations(std::span<const AffiliationRow> rows, const TableSource& source);
+  // At most `rows` more affiliation rows are coming (a table fed in batches): their edges are
+  // then stored without regrowing, at the size they need rather than the next power of two.
+  void expect_affiliations(std::size_t rows);
   void add_coverage(std::span<const CoverageRow> rows, const TableSource& source);
   void add_party_relations(std::span<const PartyRelationRow> rows, const TableSource& source);
   void add_supervision(std::span<const SupervisionRow> rows, const TableSource& source);

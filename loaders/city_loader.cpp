@@ -372,6 +372,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     const int person = c.column("person_id", true), org = c.column("org_id", true),
               role = c.column("role", true);
     if (!c.usable()) return false;
+    b.expect_affiliations(text.rows());
     c.convert<AffiliationRow>(
         kRelationBatch, std::nullopt,
         [&](const RowText& r, AffiliationRow& a) {
