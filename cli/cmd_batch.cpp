@@ -42,7 +42,6 @@ struct BatchArgs {
 class ReportFolder {
  public:
   explicit ReportFolder(fs::path dir) : dir_(std::move(dir)) {}
-  const fs::path& dir() const { return dir_; }
   void write(const std::string& name, std::string_view text) {
     stream(name, [&](const TextSink& sink) { sink(text); });
   }
@@ -168,10 +167,10 @@ int run_batch(const BatchArgs& a, const Globals& g) {
     const fs::path previous = out.string() + ".previous-" + std::to_string(::getpid());
     if (fs::exists(out)) fs::rename(out, previous);
     fs::rename(partial, out);
-    const fs::path parent = out.parent_path().empty() ? fs::path(".") : out.parent_path();
-    sync_to_disk({parent.string()});
     std::error_code ec;
     fs::remove_all(previous, ec);
+    const fs::path parent = out.parent_path().empty() ? fs::path(".") : out.parent_path();
+    sync_to_disk({parent.string()});  // the renames too
   } catch (...) {
     std::error_code ec;
     fs::remove_all(partial, ec);

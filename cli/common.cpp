@@ -92,8 +92,9 @@ void Output::commit() {
   if (durability_ == Durability::now) {
     ok = ok && ::fsync(fileno(file_)) == 0;
   } else {
-    // Starts the write-back without waiting for it; sync_to_disk() waits.
-    ok = ok && ::sync_file_range(fileno(file_), 0, 0, SYNC_FILE_RANGE_WRITE) == 0;
+    // Starts the write-back without waiting for it; sync_to_disk() waits (and reports errors).
+    // Only a hint: some file systems do not support it.
+    ::sync_file_range(fileno(file_), 0, 0, SYNC_FILE_RANGE_WRITE);
   }
   std::fclose(file_);
   file_ = nullptr;
