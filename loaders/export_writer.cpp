@@ -860,29 +860,24 @@ class Streamer {
     bytes_ += text.size();
   }
   void begin_section() { first_ = true; }
-  // Runs fill(lo, hi, out) -> elements written, over [0, n) in blocks of `grain`.
+  // Runs fill(lo, hi, out) -> elements written, over [0, n) in blocks of `grain`
+  // (stream_blocks: parallel, in order); returns the elements written.
   template <class Fill>
   std::uint64_t blocks(std::size_t n, std::size_t grain, Fill&& fill) {
-    const std::size_t count = par::block_count(n, grain);
-    std::vector<std::string> texts(std::min(count, kBatchBlocks));
-    std::vector<std::uint64_t> written(texts.size());
+    std::vector<std::uint64_t> written(par::block_count(n, grain), 0);
+    stream_blocks(
+        n, grain,
+        [&](std::size_t lo, std::size_t hi, std::string& text) {
+          written[lo / grain] = fill(lo, hi, text);
+        },
+        [&](std::string_view t) {
+          if (first_ && json_) t.remove_prefix(1);  // the comma before the first element
+          first_ = false;
+          raw(t);
+        },
+        kBatchBlocks);
     std::uint64_t total = 0;
-    for (std::size_t b0 = 0; b0 < count; b0 += kBatchBlocks) {
-      const std::size_t nb = std::min(kBatchBlocks, count - b0);
-      par::for_each_index(0, nb, 1, [&](std::size_t i) {
-        texts[i].clear();
-        const std::size_t lo = (b0 + i) * grain;
-        written[i] = fill(lo, std::min(n, lo + grain), texts[i]);
-      });
-      for (std::size_t i = 0; i < nb; ++i) {
-        std::string_view t = texts[i];
-        if (t.empty()) continue;
-        if (first_ && json_) t.remove_prefix(1);  // the comma before the first element
-        first_ = false;
-        raw(t);
-        total += written[i];
-      }
-    }
+    for (std::uint64_t w : written) total += w;
     return total;
   }
   std::uint64_t bytes() const { return bytes_; }
