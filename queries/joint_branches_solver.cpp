@@ -1126,6 +1126,14 @@ class Heuristic {
     }
   }
 
+  // Is set_[i] the first member of set_ taken from its group (each source group counts once)?
+  bool first_of_its_group(std::size_t i) const {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (grp_[set_[j]] == grp_[set_[i]]) return false;
+    }
+    return true;
+  }
+
   void evaluate_new(std::uint32_t u, std::int64_t& best_gain, std::vector<std::uint32_t>& best_set) {
     std::uint32_t fsum = full(u);
     for (auto v : set_) fsum += full(v);
@@ -1139,9 +1147,7 @@ class Heuristic {
         most += kCoverWeight;
         continue;
       }
-      bool first = true;
-      for (std::size_t j = 0; j < i; ++j) first = first && grp_[set_[j]] != g;
-      if (first) most += G(g).cost;
+      if (first_of_its_group(i)) most += G(g).cost;
     }
     if (most <= best_gain) return;
     t2_.assign(set_.begin(), set_.end());
@@ -1156,9 +1162,7 @@ class Heuristic {
         gain += kCoverWeight;
         continue;
       }
-      bool first = true;
-      for (std::size_t j = 0; j < i; ++j) first = first && grp_[set_[j]] != g;
-      if (!first) continue;
+      if (!first_of_its_group(i)) continue;
       t1_.clear();
       for (auto x : G(g).m) {
         if (std::find(set_.begin(), set_.end(), x) == set_.end()) t1_.push_back(x);
