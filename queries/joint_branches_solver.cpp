@@ -75,6 +75,22 @@ std::uint32_t Evaluator::distinct_party(std::span<const std::uint32_t> members) 
   return distinct(members, true);
 }
 
+namespace {
+
+// The cheaper basis (street on ties) of a group whose street_cost and industry_cost are set
+// (-1: not valid on that basis).
+void choose_basis(GroupEval& e) {
+  if (e.street_cost >= 0 && (e.industry_cost < 0 || e.street_cost <= e.industry_cost)) {
+    e.cost = e.street_cost;
+  } else {
+    e.cost = e.industry_cost;
+  }
+  e.street = e.street_cost == e.cost;
+  e.industry = e.industry_cost == e.cost;
+}
+
+}  // namespace
+
 GroupEval Evaluator::operator()(std::span<const std::uint32_t> members, bool exact_counts) {
   GroupEval e;
   const std::size_t n = members.size();
@@ -127,13 +143,7 @@ GroupEval Evaluator::operator()(std::span<const std::uint32_t> members, bool exa
           count_distinct(members, [&](std::uint32_t m) { return cands_[m].street; }, keys_) - 1;
     }
   }
-  if (e.street_cost >= 0 && (e.industry_cost < 0 || e.street_cost <= e.industry_cost)) {
-    e.cost = e.street_cost;
-  } else {
-    e.cost = e.industry_cost;
-  }
-  e.street = e.street_cost == e.cost;
-  e.industry = e.industry_cost == e.cost;
+  choose_basis(e);
   e.full = distinct(members, false);
   const auto max_members = static_cast<std::uint32_t>(rules_.max_members);
   e.party = (exact_counts || party_sum > max_members) ? distinct(members, true) : party_sum;
@@ -215,13 +225,7 @@ GroupEval Evaluator::plus(std::uint32_t v) {
   if (same_industry) {
     e.industry_cost = static_cast<int>(n_streets_) + is_new(streets_, n_streets_, c.street) - 1;
   }
-  if (e.street_cost >= 0 && (e.industry_cost < 0 || e.street_cost <= e.industry_cost)) {
-    e.cost = e.street_cost;
-  } else {
-    e.cost = e.industry_cost;
-  }
-  e.street = e.street_cost == e.cost;
-  e.industry = e.industry_cost == e.cost;
+  choose_basis(e);
   auto full = static_cast<std::uint32_t>(n_full_);
   for (std::uint32_t k = c.full_begin; k < c.full_end; ++k) {
     const Id id = people_[k];
