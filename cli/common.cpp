@@ -1,6 +1,7 @@
 #include "cli/common.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -60,6 +61,14 @@ Output::Output(std::string path, Durability durability)
   }
   const std::filesystem::path p(path_);
   if (std::filesystem::is_directory(p)) throw IoError(path_ + ": is a directory, expected a file");
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // A device or a pipe (/dev/null, /dev/stdout, a FIFO): written in place, since renaming a
+    // finished file onto it would replace the device itself.
+    file_ = std::fopen(path_.c_str(), "wb");
+    if (file_ == nullptr) throw IoError(path_ + ": cannot write: " + std::strerror(errno));
+    return;
+  }
   temp_ = path_ + ".tmp." + std::to_string(::getpid());
   file_ = std::fopen(temp_.c_str(), "wb");
   if (file_ == nullptr) {
@@ -72,7 +81,7 @@ Output::Output(std::string path, Durability durability)
 Output::~Output() {
   if (file_ != nullptr && file_ != stdout) {
     std::fclose(file_);
-    if (!committed_) std::remove(temp_.c_str());
+    if (!committed_ && !temp_.empty()) std::remove(temp_.c_str());
   }
 }
 
@@ -89,6 +98,13 @@ void Output::commit() {
     return;
   }
   bool ok = std::fflush(file_) == 0;
+  if (temp_.empty()) {  // a device or a pipe, written in place
+    ok = std::fclose(file_) == 0 && ok;
+    file_ = nullptr;
+    if (!ok) throw IoError(path_ + ": write failed: " + std::strerror(errno));
+    committed_ = true;
+    return;
+  }
   if (durability_ == Durability::now) {
     ok = ok && ::fsync(fileno(file_)) == 0;
   } else {

@@ -99,7 +99,11 @@ bool is_snapshot_file(const std::string& path) {
 }
 
 void write_snapshot(const OrgGraph& graph, const std::string& path) {
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
+  // A device or a pipe (/dev/null, a FIFO) is written in place: renaming a finished file onto
+  // it would replace the device itself.
+  struct stat st {};
+  const bool in_place = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+  const std::string temp = in_place ? path : path + ".tmp." + std::to_string(::getpid());
   File file;
   file.f = std::fopen(temp.c_str(), "wb");
   if (file.f == nullptr) throw IoError(path + ": cannot write: " + std::strerror(errno));
@@ -128,9 +132,13 @@ void write_snapshot(const OrgGraph& graph, const std::string& path) {
   put(mask_values, sizeof mask_values);
   put(&sum.h, 8, false);
   put(kEndMagic, 8, false);
-  ok = ok && std::fflush(file.f) == 0 && ::fsync(fileno(file.f)) == 0;
+  ok = ok && std::fflush(file.f) == 0 && (in_place || ::fsync(fileno(file.f)) == 0);
   ok = std::fclose(file.f) == 0 && ok;
   file.f = nullptr;
+  if (in_place) {
+    if (!ok) throw IoError(path + ": cannot write: " + std::strerror(errno));
+    return;
+  }
   if (!ok || std::rename(temp.c_str(), path.c_str()) != 0) {
     std::remove(temp.c_str());
     throw IoError(path + ": cannot write: " + std::strerror(errno));
