@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "engine/fresh_vector.hpp"
 #include "engine/parallel.hpp"
 
 namespace orgraph {
@@ -19,11 +20,11 @@ constexpr std::array<std::string_view, 5> kEntityFile{"areas", "units", "organiz
                                                       "branches"};
 
 template <class Row, class Field>
-std::vector<Id> resolve(const Interner& index, const StringColumn& column,
+FreshVector<Id> resolve(const Interner& index, const StringColumn& column,
                         std::span<const Row> rows, Field field) {
-  std::vector<std::string_view> keys(rows.size());
+  FreshVector<std::string_view> keys(rows.size());
   par::for_each_index(0, rows.size(), 1 << 14, [&](std::size_t i) { keys[i] = rows[i].*field; });
-  std::vector<Id> out(rows.size());
+  FreshVector<Id> out(rows.size());
   index.find_batch(column, keys, out);
   return out;
 }
@@ -71,12 +72,12 @@ struct GraphBuilder::State {
   std::size_t errors = 0;
   int stage = 0;  // entity tables added so far, in order
   std::array<std::unordered_set<std::string>, 5> rejected;
-  std::array<std::vector<std::uint32_t>, 5> origin_rows;  // row of each kept entity
+  std::array<FreshVector<std::uint32_t>, 5> origin_rows;  // row of each kept entity
   std::unordered_map<std::string, Id> industries;
 
   // Relation edges, staged until finish().
-  std::vector<Id> aff_person, aff_org;
-  std::vector<Role> aff_role;
+  FreshVector<Id> aff_person, aff_org;  // filled in parallel right after each resize
+  FreshVector<Role> aff_role;
   std::vector<Id> cov_branch, cov_org;
   std::vector<Id> rel_person, rel_branch;
   std::vector<Id> sup_unit_superior, sup_unit_sub;

@@ -54,10 +54,14 @@ std::vector<std::pair<Id, Id>> Interner::build(const StringColumn& column) {
   const std::size_t n = column.size();
   std::size_t capacity = 16;
   while (capacity < n * 2) capacity <<= 1;
-  slots_.assign(capacity, Slot{});
+  slots_.clear();
+  slots_.resize(capacity);
+  par::for_range(0, capacity, std::size_t{1} << 16, [&](std::size_t lo, std::size_t hi) {
+    std::memset(static_cast<void*>(slots_.data() + lo), 0, (hi - lo) * sizeof(Slot));
+  });
   mask_ = capacity - 1;
 
-  std::vector<std::uint64_t> hashes(n);
+  FreshVector<std::uint64_t> hashes(n);
   par::for_each_index(0, n, 1 << 14, [&](std::size_t i) { hashes[i] = hash_string(column[i]); });
 
   std::vector<std::pair<Id, Id>> duplicates;

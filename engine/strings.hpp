@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/fresh_vector.hpp"
 #include "engine/types.hpp"
 
 namespace orgraph {
@@ -32,15 +33,16 @@ class StringColumn {
   }
   std::size_t size() const { return offsets_.size() - 1; }
   std::size_t bytes() const { return chars_.size() + offsets_.size() * sizeof(std::uint64_t); }
-  // Raw access for the snapshot writer/reader.
-  const std::vector<char>& chars() const { return chars_; }
-  const std::vector<std::uint64_t>& offsets() const { return offsets_; }
-  std::vector<char>& chars() { return chars_; }
-  std::vector<std::uint64_t>& offsets() { return offsets_; }
+  // Raw access for the snapshot and the builder's parallel fill (resize leaves new bytes
+  // uninitialised: write them before reading).
+  const FreshVector<char>& chars() const { return chars_; }
+  const FreshVector<std::uint64_t>& offsets() const { return offsets_; }
+  FreshVector<char>& chars() { return chars_; }
+  FreshVector<std::uint64_t>& offsets() { return offsets_; }
 
  private:
-  std::vector<char> chars_;
-  std::vector<std::uint64_t> offsets_;
+  FreshVector<char> chars_;
+  FreshVector<std::uint64_t> offsets_;
 };
 
 std::uint64_t hash_string(std::string_view s);
@@ -62,18 +64,19 @@ class Interner {
                   std::span<Id> out) const;
   std::size_t bytes() const { return slots_.size() * sizeof(Slot); }
 
+  // No member initialisers: the table is sized uninitialised and zeroed in parallel.
   struct Slot {
-    std::uint32_t tag = 0;    // high 32 bits of the hash
-    std::uint32_t index = 0;  // entry index + 1; 0 = empty
+    std::uint32_t tag;    // high 32 bits of the hash
+    std::uint32_t index;  // entry index + 1; 0 = empty
   };
   // Raw table, for the snapshot writer and reader.
-  std::vector<Slot>& slots() { return slots_; }
-  const std::vector<Slot>& slots() const { return slots_; }
+  FreshVector<Slot>& slots() { return slots_; }
+  const FreshVector<Slot>& slots() const { return slots_; }
   std::uint64_t& mask() { return mask_; }
   std::uint64_t mask() const { return mask_; }
 
  private:
-  std::vector<Slot> slots_;
+  FreshVector<Slot> slots_;
   std::uint64_t mask_ = 0;
 };
 

@@ -498,7 +498,7 @@ OrgGraph load_tables(const std::string& source, const std::string& format,
     rep.bytes += text->buffer.size();
     rep.tables.push_back({table, text->rows(), 0, text->json ? std::string() : text->file,
                           text->buffer.size(),
-                          text->json ? std::string() : content_checksum(text->buffer)});
+                          text->json ? std::string() : content_checksum(text->buffer.view())});
     // After a fatal problem the remaining files are still parsed (their structural errors are
     // listed too), but nothing more is built.
     if (fatal) continue;
@@ -531,7 +531,7 @@ OrgGraph load_tables(const std::string& source, const std::string& format,
   return graph;
 }
 
-std::optional<TextTable> csv_from_text(const std::string& name, std::string content,
+std::optional<TextTable> csv_from_text(const std::string& name, TextBytes content,
                                        std::vector<Diagnostic>& diags) {
   TextTable t;
   if (!parse_csv(name, std::move(content), t, diags)) return std::nullopt;
@@ -737,8 +737,12 @@ OrgGraph load_city(const std::string& path, const LoadOptions& options, LoadRepo
       const std::string file = path + (path.ends_with('/') ? "" : "/") + table + ".csv";
       struct stat st {};
       if (::stat(file.c_str(), &st) != 0) return std::nullopt;
-      std::string bytes = read_file(file);
-      if (!convert_to_utf8(bytes, options.encoding, file, true, diags)) return std::nullopt;
+      TextBytes bytes = read_text_file(file);
+      if (canonical_encoding(options.encoding) != "utf-8") {
+        std::string text = std::move(bytes).take_string();
+        if (!convert_to_utf8(text, options.encoding, file, true, diags)) return std::nullopt;
+        bytes = TextBytes(std::move(text));
+      }
       return csv_from_text(file, std::move(bytes), diags);
     };
     return load_tables(path, "csv", provider, options, report);
@@ -775,7 +779,7 @@ OrgGraph load_city_from_csv_text(const std::map<std::string, std::string>& files
                       std::vector<Diagnostic>& diags) -> std::optional<TextTable> {
     auto it = files.find(table + ".csv");
     if (it == files.end()) return std::nullopt;
-    return csv_from_text(it->first, it->second, diags);
+    return csv_from_text(it->first, TextBytes(it->second), diags);
   };
   return load_tables("(memory)", "csv", provider, options, report);
 }

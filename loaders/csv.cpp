@@ -1,8 +1,11 @@
 #include "loaders/csv.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -17,8 +20,9 @@ std::string_view TextTable::raw(std::size_t c, std::size_t k) const {
   const TextChunk& ch = chunks[c];
   const std::uint64_t from = ch.offset[k];
   std::uint64_t to = k + 1 < ch.offset.size() ? ch.offset[k + 1] : ch.end;
-  while (to > from && (buffer[to - 1] == '\n' || buffer[to - 1] == '\r')) --to;
-  return std::string_view(buffer).substr(from, to - from);
+  const std::string_view bytes = buffer.view();
+  while (to > from && (bytes[to - 1] == '\n' || bytes[to - 1] == '\r')) --to;
+  return bytes.substr(from, to - from);
 }
 
 std::string read_file(const std::string& path) {
@@ -45,6 +49,45 @@ std::string read_file(const std::string& path) {
   if (failed) throw IoError(path + ": read error");
   content.resize(got);
   return content;
+}
+
+TextBytes read_text_file(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    throw IoError(path + ": cannot open: " + std::strerror(errno));
+  }
+  if (S_ISDIR(st.st_mode)) throw IoError(path + ": is a directory, expected a file");
+  if (!S_ISREG(st.st_mode)) return TextBytes(read_file(path));  // a pipe, a device...
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw IoError(path + ": cannot open: " + std::strerror(errno));
+  const auto size = static_cast<std::size_t>(st.st_size);
+  auto bytes = std::make_unique_for_overwrite<char[]>(std::max<std::size_t>(size, 1));
+  constexpr std::size_t kPiece = std::size_t{8} << 20;
+  std::atomic<int> error{0};
+  std::atomic<bool> changed{false};
+  par::for_each_index(0, par::block_count(size, kPiece), 1, [&](std::size_t b) {
+    std::size_t at = b * kPiece;
+    const std::size_t end = std::min(size, at + kPiece);
+    while (at < end) {
+      const ssize_t n = ::pread(fd, bytes.get() + at, end - at, static_cast<off_t>(at));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        error = errno;
+        return;
+      }
+      if (n == 0) {  // shorter than stat said
+        changed = true;
+        return;
+      }
+      at += static_cast<std::size_t>(n);
+    }
+  });
+  char probe;
+  if (error == 0 && ::pread(fd, &probe, 1, static_cast<off_t>(size)) > 0) changed = true;
+  ::close(fd);
+  if (error != 0) throw IoError(path + ": read error: " + std::strerror(error));
+  if (changed) return TextBytes(read_file(path));
+  return TextBytes(std::move(bytes), size);
 }
 
 namespace {
@@ -97,7 +140,7 @@ std::size_t first_invalid_utf8(const unsigned char* s, std::size_t begin, std::s
   return std::string::npos;
 }
 
-std::size_t find_invalid_utf8(const std::string& buf, std::size_t start) {
+std::size_t find_invalid_utf8(std::string_view buf, std::size_t start) {
   const auto* s = reinterpret_cast<const unsigned char*>(buf.data());
   const std::size_t size = buf.size();
   constexpr std::size_t kBlock = 1 << 20;
@@ -287,12 +330,14 @@ void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvL
   out.lines = line;
 }
 
-// Splits [start, size) into chunks ending at record boundaries, by quote parity.
-std::vector<std::size_t> chunk_bounds(const std::string& buf, std::size_t start,
+// Splits [start, size) into chunks ending at record boundaries, by quote parity. The same
+// chunks at any thread count: one big chunk on one thread would need all its field arrays at
+// once, in fresh memory, where chunks reuse the memory of the tables parsed before.
+std::vector<std::size_t> chunk_bounds(std::string_view buf, std::size_t start,
                                       std::size_t chunk_bytes) {
   std::vector<std::size_t> bounds{start};
   const std::size_t size = buf.size();
-  if (size - start <= 2 * chunk_bytes || par::threads() == 1) {
+  if (size - start <= 2 * chunk_bytes) {
     bounds.push_back(size);
     return bounds;
   }
@@ -338,12 +383,12 @@ Diagnostic file_error(const std::string& file, std::uint32_t line, std::uint32_t
 
 }  // namespace
 
-bool parse_csv(std::string file_name, std::string content, TextTable& out,
+bool parse_csv(std::string file_name, TextBytes content, TextTable& out,
                std::vector<Diagnostic>& diagnostics, const CsvLimits& limits) {
   out = TextTable();
   out.file = std::move(file_name);
   out.buffer = std::move(content);
-  std::string& buf = out.buffer;
+  const std::string_view buf = out.buffer.view();
   std::size_t start = 0;
   if (buf.size() >= 3 && static_cast<unsigned char>(buf[0]) == 0xEF &&
       static_cast<unsigned char>(buf[1]) == 0xBB && static_cast<unsigned char>(buf[2]) == 0xBF) {
@@ -421,7 +466,7 @@ bool parse_csv(std::string file_name, std::string content, TextTable& out,
     });
   };
   std::vector<ChunkResult> chunks;
-  parse_all(std::size_t{4} << 20, chunks);
+  parse_all(std::max<std::size_t>(limits.chunk_bytes, 1), chunks);
   const bool quote_trouble = std::any_of(chunks.begin(), chunks.end(),
                                          [](const ChunkResult& c) { return c.quote_error; });
   if (quote_trouble && chunks.size() > 1) parse_all(buf.size() + 1, chunks);

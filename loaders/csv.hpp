@@ -16,6 +16,32 @@
 
 namespace orgraph {
 
+// A file's bytes as the parser keeps them: read straight into memory the table owns, in
+// parallel pieces and without the zero-filling pass a std::string would make first (fresh pages
+// are expensive on our VMs, and whoever writes a page first pays for it), or taken over from a
+// string.
+class TextBytes {
+ public:
+  TextBytes() = default;
+  explicit TextBytes(std::string text) : text_(std::move(text)) {}
+  TextBytes(std::unique_ptr<char[]> bytes, std::size_t size)
+      : bytes_(std::move(bytes)), size_(size) {}
+
+  std::string_view view() const {
+    return bytes_ ? std::string_view(bytes_.get(), size_) : std::string_view(text_);
+  }
+  std::size_t size() const { return bytes_ ? size_ : text_.size(); }
+  // The bytes as a string (for re-encoding): a copy unless they came from one.
+  std::string take_string() && {
+    return bytes_ ? std::string(view()) : std::move(text_);
+  }
+
+ private:
+  std::string text_;
+  std::unique_ptr<char[]> bytes_;
+  std::size_t size_ = 0;
+};
+
 // One block of records, as parsed by one task: `columns` fields per record.
 struct TextChunk {
   std::vector<std::string_view> fields;
@@ -36,7 +62,7 @@ struct TextTable {
   std::vector<std::size_t> first_row;      // first row of each chunk, then the row count
   std::vector<std::uint32_t> bad_rows;     // rows with a structural error (already reported)
   std::vector<std::unique_ptr<char[]>> storage;  // owns the bytes the views point into
-  std::string buffer;                      // CSV: the file's bytes
+  TextBytes buffer;                        // CSV: the file's bytes
 
   std::size_t rows() const { return first_row.empty() ? 0 : first_row.back(); }
   std::string_view at(std::size_t row, std::size_t column) const {
@@ -78,15 +104,23 @@ struct TextTable {
 struct CsvLimits {
   std::size_t max_field_bytes = std::size_t{64} << 20;  // one field
   std::size_t max_columns = 4096;                        // in the header or any record
+  std::size_t chunk_bytes = std::size_t{4} << 20;        // records are parsed in blocks of this
 };
 
 // Parses CSV text. Structural problems (unterminated quote, wrong field count, bad bytes) are
 // appended to `diagnostics`; the affected rows are listed in bad_rows. Returns false when the
 // file cannot be used at all (empty, no header, bad encoding), with the reason in diagnostics.
-bool parse_csv(std::string file_name, std::string content, TextTable& out,
+bool parse_csv(std::string file_name, TextBytes content, TextTable& out,
                std::vector<Diagnostic>& diagnostics, const CsvLimits& limits = {});
+inline bool parse_csv(std::string file_name, std::string content, TextTable& out,
+                      std::vector<Diagnostic>& diagnostics, const CsvLimits& limits = {}) {
+  return parse_csv(std::move(file_name), TextBytes(std::move(content)), out, diagnostics, limits);
+}
 
 // Reads a whole file. Throws IoError naming the file when it is missing, unreadable or a folder.
 std::string read_file(const std::string& path);
+// The same into TextBytes: a regular file is read in parallel pieces (a file that changes size
+// while read is read again, serially, to its end).
+TextBytes read_text_file(const std::string& path);
 
 }  // namespace orgraph

@@ -2,7 +2,10 @@
 // contracts.md section 1), lenient mode, the JSON form, and parallel parsing == serial parsing.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 
 #include "engine/parallel.hpp"
 #include "loaders/city_loader.hpp"
@@ -92,12 +95,22 @@ TEST(Csv, ParallelChunksEqualSerial) {
     text += i % 5 == 0 ? ",\r\n" : ",x\n";
   }
   ASSERT_GT(text.size(), std::size_t{9} << 20);
-  std::vector<TextTable> results;
+  std::vector<TextTable> results(1);
+  {  // the reference: the whole file as one chunk, on one thread
+    par::set_threads(1);
+    std::vector<Diagnostic> diags;
+    CsvLimits one_chunk;
+    one_chunk.chunk_bytes = text.size() + 1;
+    ASSERT_TRUE(parse_csv("t.csv", text, results[0], diags, one_chunk));
+    EXPECT_TRUE(diags.empty());
+    ASSERT_EQ(results[0].chunks.size(), 1u);
+  }
   for (int threads : {1, 2, 8}) {
     par::set_threads(threads);
     std::vector<Diagnostic> diags;
     results.push_back(parse(text, diags));
     EXPECT_TRUE(diags.empty());
+    EXPECT_GT(results.back().chunks.size(), 1u);
   }
   par::set_threads(0);
   for (const auto& r : results) {
@@ -113,6 +126,36 @@ TEST(Csv, ParallelChunksEqualSerial) {
   }
   EXPECT_EQ(results[0].at(7, 1), "multi\nline, \"quoted\"");
   EXPECT_EQ(results[0].origin(499999), 2u + 499999u + 500000u / 7 + 1);
+}
+
+TEST(ReadTextFile, ParallelPiecesEqualTheFile) {
+  const fs::path dir = fs::temp_directory_path() / ("orgraph-read-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string bytes;
+  for (std::size_t i = 0; bytes.size() < (std::size_t{20} << 20) + 12345; ++i) {
+    bytes += "row " + std::to_string(i * 2654435761u) + ",\xE5\xB8\xB8\xE5\xB7\x9E\n";
+  }
+  const fs::path file = dir / "big.csv";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << bytes;
+  }
+  for (int threads : {1, 2, 8}) {
+    par::set_threads(threads);
+    const TextBytes got = read_text_file(file.string());
+    ASSERT_EQ(got.size(), bytes.size()) << threads << " threads";
+    EXPECT_TRUE(got.view() == bytes) << threads << " threads";
+  }
+  par::set_threads(0);
+  {  // empty file
+    std::ofstream out(dir / "empty.csv", std::ios::binary);
+  }
+  EXPECT_EQ(read_text_file((dir / "empty.csv").string()).size(), 0u);
+  // not a regular file: read as a stream
+  EXPECT_EQ(read_text_file("/dev/null").size(), 0u);
+  EXPECT_THROW(read_text_file(dir.string()), IoError);
+  EXPECT_THROW(read_text_file((dir / "missing.csv").string()), IoError);
+  fs::remove_all(dir);
 }
 
 // ---- typed-row conversion at any thread count -------------------------------------------------
