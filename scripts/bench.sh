@@ -5,14 +5,23 @@
 # into docs/benchmarks.md between the `make bench` markers, replacing the previous run's.
 # BENCH_PRESETS="changzhou province" limits the presets (nation needs ~2.5 GB of CSV in
 # BENCH_DATA, default /work/data or build/bench-data); BENCH_KERNELS=0 skips Google Benchmark.
+# BENCH_REPEATS (default 3): runs of each whole command per thread count; the tables give
+# medians, with the 1- and 2-thread runs interleaved (1, 2, 1, 2, ...) so that drift in the VM's
+# host, which makes the same run vary by up to 2x here (docs/benchmarks.md, "Why the figures
+# vary"), falls on both alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build/release}
 bin=$build/orgraph
 data=${BENCH_DATA:-$( [ -d /work/data ] && echo /work/data || echo build/bench-data)}
 presets=${BENCH_PRESETS:-"changzhou province nation"}
+repeats=${BENCH_REPEATS:-3}
 out=docs/benchmarks.md
 section=$(mktemp)
+raw=$(mktemp)        # preset, label, threads, wall, user, sys, peak MB: one line per run
+phase_raw=$(mktemp)  # preset, label, threads, the batch's timings_seconds as JSON
+sizes=$(mktemp)      # preset, CSV bytes
+trap 'rm -f "$section" "$raw" "$phase_raw" "$sizes"' EXIT
 mkdir -p "$data"
 
 {
@@ -22,8 +31,8 @@ mkdir -p "$data"
   echo "- machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "- load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- build: $build (Release), orgraph $("$bin" --version | awk '{print $2}'), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  echo "- data: \`orgraph generate --preset P --seed 7\` in $data/bench-P; each command run once, cold"
-  echo "  caches not forced (the files were just written or read)"
+  echo "- data: \`orgraph generate --preset P --seed 7\` in $data/bench-P; each whole command run"
+  echo "  $repeats times per thread count, 1 and 2 threads interleaved; caches not forced"
   echo
   echo "### Kernels (Google Benchmark)"
   echo
@@ -34,10 +43,6 @@ mkdir -p "$data"
   done
   echo '```'
   echo
-  echo "### Whole commands"
-  echo
-  echo "| preset | command | threads | wall s | user s | sys s | peak RSS MB |"
-  echo "|---|---|---|---|---|---|---|"
 } > "$section"
 
 measure() {  # preset, label, threads, command...
@@ -48,18 +53,12 @@ measure() {  # preset, label, threads, command...
   awk -v p="$preset" -v l="$label" -v t="$threads" -F': ' '
     /Elapsed \(wall clock\)/ { n = split($2, a, ":"); w = (n == 3) ? a[1]*3600 + a[2]*60 + a[3] : a[1]*60 + a[2] }
     /User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident/ { m = $2 / 1024 }
-    END { printf "| %s | %s | %s | %.2f | %.2f | %.2f | %.0f |\n", p, l, t, w, u, s, m }' "$log" >> "$section"
+    END { printf "%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.0f\n", p, l, t, w, u, s, m }' "$log" >> "$raw"
   rm -f "$log"
 }
 
 phases() {  # preset, label, threads, summary.json: the batch's own timing of each phase
-  /usr/bin/python3 - "$@" >> "$section" <<'EOF'
-import json, sys
-preset, label, threads, path = sys.argv[1:5]
-t = json.load(open(path))["timings_seconds"]
-print("| %s | %s: %s | %s | | | | |" % (preset, label, ", ".join(
-    "%s %.2f" % (k, v) for k, v in t.items() if k != "total"), threads))
-EOF
+  /usr/bin/python3 -c 'import json, sys; print("\t".join(sys.argv[1:4] + [json.dumps(json.load(open(sys.argv[4]))["timings_seconds"])]))' "$@" >> "$phase_raw"
 }
 
 for preset in $presets; do
@@ -70,17 +69,64 @@ for preset in $presets; do
   fi
   snap=$data/bench-$preset.orgraph
   "$bin" build "$dir" --out "$snap" -q
-  for t in 1 2; do
-    measure "$preset" "validate (CSV load)" $t "$bin" validate "$dir" --format json
-    measure "$preset" "stats (snapshot load)" $t "$bin" stats "$snap" --format json
-    rm -rf "$data/bench-report-$preset"
-    measure "$preset" "batch (CSV)" $t "$bin" batch "$dir" --out "$data/bench-report-$preset"
-    phases "$preset" "batch (CSV) phases" $t "$data/bench-report-$preset/summary.json"
-    measure "$preset" "batch (snapshot)" $t "$bin" batch "$snap" --out "$data/bench-report-$preset"
-    phases "$preset" "batch (snapshot) phases" $t "$data/bench-report-$preset/summary.json"
+  for _ in $(seq "$repeats"); do
+    for t in 1 2; do
+      measure "$preset" "validate (CSV load)" $t "$bin" validate "$dir" --format json
+      measure "$preset" "stats (snapshot load)" $t "$bin" stats "$snap" --format json
+      rm -rf "$data/bench-report-$preset"
+      measure "$preset" "batch (CSV)" $t "$bin" batch "$dir" --out "$data/bench-report-$preset"
+      phases "$preset" "batch (CSV)" $t "$data/bench-report-$preset/summary.json"
+      measure "$preset" "batch (snapshot)" $t "$bin" batch "$snap" --out "$data/bench-report-$preset"
+      phases "$preset" "batch (snapshot)" $t "$data/bench-report-$preset/summary.json"
+    done
   done
-  echo "| $preset | CSV bytes: $(du -sb "$dir" | cut -f1) | | | | | |" >> "$section"
+  echo "$preset $(du -sb "$dir" | cut -f1)" >> "$sizes"
 done
+
+/usr/bin/python3 - "$raw" "$phase_raw" "$sizes" "$repeats" >> "$section" <<'EOF'
+import collections, json, statistics, sys
+raw, phase_raw, sizes, repeats = sys.argv[1:5]
+med = statistics.median
+runs = collections.defaultdict(list)
+for line in open(raw):
+    p, l, t, w, u, s, m = line.rstrip("\n").split("\t")
+    runs[(p, l, int(t))].append((float(w), float(u), float(s), float(m)))
+phase = collections.defaultdict(lambda: collections.defaultdict(list))
+for line in open(phase_raw):
+    p, l, t, js = line.rstrip("\n").split("\t", 3)
+    for k, v in json.loads(js).items():
+        phase[(p, l, int(t))][k].append(v)
+print("### Whole commands (median of %s runs)" % repeats)
+print()
+print("| preset | command | threads | wall s: median (min-max) | user s | sys s | peak RSS MB (max) |")
+print("|---|---|---|---|---|---|---|")
+for (p, l, t), r in runs.items():
+    w = [x[0] for x in r]
+    print("| %s | %s | %d | %.2f (%.2f-%.2f) | %.2f | %.2f | %.0f |" % (
+        p, l, t, med(w), min(w), max(w), med(x[1] for x in r), med(x[2] for x in r),
+        max(x[3] for x in r)))
+for line in open(sizes):
+    p, b = line.split()
+    print("| %s | CSV bytes: %s | | | | | |" % (p, b))
+print()
+print("### 1 -> 2 threads (ratio of the medians; batch phases from summary.json)")
+print()
+print("| preset | what | 1 thread s | 2 threads s | speed-up |")
+print("|---|---|---|---|---|")
+for (p, l, t), r in runs.items():
+    if t != 1 or (p, l, 2) not in runs:
+        continue
+    a, b = med(x[0] for x in r), med(x[0] for x in runs[(p, l, 2)])
+    print("| %s | %s | %.2f | %.2f | %.2fx |" % (p, l, a, b, a / b))
+    for k, v in phase.get((p, l, 1), {}).items():
+        v2 = phase[(p, l, 2)].get(k)
+        if not v2 or k in ("summary", "total"):
+            continue
+        a, b = med(v), med(v2)
+        print("| %s | %s: %s | %.2f | %.2f | %s |" % (
+            p, l, k, a, b, "%.2fx" % (a / b) if b >= 0.05 else "(under 0.05 s)"))
+EOF
+
 # Replace the section between the markers (appended when they are missing).
 begin='<!-- make bench: begin -->'
 end='<!-- make bench: end -->'
@@ -94,5 +140,4 @@ else
   { cat "$out" 2>/dev/null; echo; echo "$begin"; cat "$section"; echo "$end"; } > "$tmp"
 fi
 mv "$tmp" "$out"
-rm -f "$section"
 echo "bench: wrote the figures into $out"
