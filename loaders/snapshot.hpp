@@ -11,7 +11,8 @@
 
 namespace orgraph {
 
-inline constexpr std::uint32_t kSnapshotFormat = 1;
+// 2: per-array checksums, so that a snapshot is read and checked in parallel.
+inline constexpr std::uint32_t kSnapshotFormat = 2;
 
 class SnapshotError : public std::runtime_error {
  public:
