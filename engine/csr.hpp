@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/fresh_vector.hpp"
 #include "engine/parallel.hpp"
 #include "engine/types.hpp"
 
@@ -15,7 +16,7 @@ namespace orgraph {
 
 template <class Payload = void>
 struct CsrPayloadStorage {
-  std::vector<Payload> payload;
+  FreshVector<Payload> payload;
 };
 template <>
 struct CsrPayloadStorage<void> {};
@@ -34,8 +35,10 @@ class Csr : public CsrPayloadStorage<Payload> {
   std::uint32_t begin_of(Id row) const { return offsets[row]; }
   std::uint32_t end_of(Id row) const { return offsets[row + 1]; }
 
-  std::vector<std::uint32_t> offsets;
-  std::vector<Id> targets;
+  // FreshVector: resize() leaves new entries unwritten, so the loops that fill them (and the
+  // snapshot reader's parallel reads) are the first to write each page.
+  FreshVector<std::uint32_t> offsets;
+  FreshVector<Id> targets;
 };
 
 // Edge list (source, target[, payload]) -> CSR with `rows` rows, targets sorted within a row

@@ -7,11 +7,11 @@
 namespace orgraph {
 namespace detail {
 
-inline std::vector<std::uint32_t> count_offsets(std::size_t rows, std::span<const Id> sources) {
+inline FreshVector<std::uint32_t> count_offsets(std::size_t rows, std::span<const Id> sources) {
   if (sources.size() >= std::numeric_limits<std::uint32_t>::max()) {
     throw std::length_error("relation has more than 4 billion rows; orgraph uses 32-bit CSR");
   }
-  std::vector<std::uint32_t> offsets(rows + 1, 0);
+  FreshVector<std::uint32_t> offsets(rows + 1, 0);
   for (Id s : sources) ++offsets[s + 1];
   for (std::size_t i = 1; i <= rows; ++i) offsets[i] += offsets[i - 1];
   return offsets;
@@ -32,7 +32,7 @@ Csr<Payload> make_csr(std::size_t rows, std::span<const Id> sources, std::span<c
     }
   }
   // Sort each row and drop exact duplicates, compacting in place.
-  std::vector<std::uint32_t> kept(rows + 1, 0);
+  FreshVector<std::uint32_t> kept(rows + 1, 0);
   par::for_each_index(0, rows, 4096, [&](std::size_t r) {
     auto first = cells.begin() + csr.offsets[r];
     auto last = cells.begin() + csr.offsets[r + 1];
@@ -62,7 +62,7 @@ inline Csr<void> make_csr(std::size_t rows, std::span<const Id> sources,
     std::vector<std::uint32_t> cursor(csr.offsets.begin(), csr.offsets.end() - 1);
     for (std::size_t i = 0; i < sources.size(); ++i) cells[cursor[sources[i]]++] = targets[i];
   }
-  std::vector<std::uint32_t> kept(rows + 1, 0);
+  FreshVector<std::uint32_t> kept(rows + 1, 0);
   par::for_each_index(0, rows, 4096, [&](std::size_t r) {
     auto first = cells.begin() + csr.offsets[r];
     auto last = cells.begin() + csr.offsets[r + 1];

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/parallel.hpp"
+
 namespace orgraph {
 
 template <class T>
@@ -38,5 +40,17 @@ class UninitialisedAllocator : public std::allocator<T> {
 
 template <class T>
 using FreshVector = std::vector<T, UninitialisedAllocator<T>>;
+
+// v.resize(n) for elements that must be constructed (strings, member initialisers), with the
+// new storage's pages first written by the workers (par::touch_pages): the constructors then run
+// on one thread over memory the kernel has already backed.
+template <class T, class A>
+void resize_touched(std::vector<T, A>& v, std::size_t n) {
+  if (n > v.size()) {
+    v.reserve(n);
+    par::touch_pages(v.data() + v.size(), (n - v.size()) * sizeof(T));
+  }
+  v.resize(n);
+}
 
 }  // namespace orgraph

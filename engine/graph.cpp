@@ -46,8 +46,8 @@ void OrgGraph::build_indexes() {
 }
 
 namespace {
-template <class T>
-std::size_t vec_bytes(const std::vector<T>& v) {
+template <class T, class A>
+std::size_t vec_bytes(const std::vector<T, A>& v) {
   return v.capacity() * sizeof(T);
 }
 template <class P>

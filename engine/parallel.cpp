@@ -1,6 +1,7 @@
 #include "engine/parallel.hpp"
 
 #include <atomic>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -95,5 +96,20 @@ void run_tasks(std::size_t tasks, int workers, const std::function<void(std::siz
 }
 }  // namespace detail
 #endif
+
+void touch_pages(void* data, std::size_t bytes) {
+  constexpr std::size_t kPage = 4096;
+  if (bytes == 0) return;
+  auto* const first = static_cast<char*>(data);
+  const std::uintptr_t start = reinterpret_cast<std::uintptr_t>(first);
+  const std::size_t pages = ((start + bytes - 1) / kPage) - (start / kPage) + 1;
+  for_range(0, pages, 256, [&](std::size_t lo, std::size_t hi) {
+    for (std::size_t k = lo; k < hi; ++k) {
+      // The first byte of the k-th page the range touches (the range's own first byte for k = 0).
+      const std::size_t at = k == 0 ? 0 : (start / kPage + k) * kPage - start;
+      *static_cast<volatile char*>(first + at) = 0;
+    }
+  });
+}
 
 }  // namespace orgraph::par

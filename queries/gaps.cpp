@@ -41,6 +41,7 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "engine/fresh_vector.hpp"
 #include "engine/parallel.hpp"
 
 namespace orgraph {
@@ -1054,7 +1055,8 @@ std::vector<Gap> sorted_by_keys(GapParts& parts) {
     if (gap_less(gap(y), gap(x))) return false;
     return std::tie(x.part, x.index) < std::tie(y.part, y.index);
   });
-  std::vector<Gap> out(records.size());
+  std::vector<Gap> out;
+  resize_touched(out, records.size());  // 128 bytes a gap: 280 MB for a nation
   par::for_each_index(0, records.size(), 4096, [&](std::size_t i) {
     out[i] = std::move(parts[records[i].part][records[i].index]);
   });

@@ -1,12 +1,15 @@
 // The parallel seam itself (engine/parallel.hpp), whichever backend the build uses (oneTBB,
 // std::thread under ORGRAPH_STD_THREADS / TSan, or serial): every index visited exactly once,
 // nested loops, exceptions carried to the caller, map_reduce combining in block order, sort
-// equal to std::sort; each at 1, 2 and 8 threads.
+// equal to std::sort, touch_pages staying inside its range; each at 1, 2 and 8 threads.
 #include "engine/parallel.hpp"
+
+#include "engine/fresh_vector.hpp"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdint>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -106,6 +109,41 @@ TEST_P(ParallelTest, SortEqualsStdSort) {
     par::sort(v.begin(), v.end(), std::less<>());
     ASSERT_EQ(v, want) << "n " << n;
   }
+}
+
+// touch_pages writes inside its range only, whatever the range's alignment and length.
+TEST_P(ParallelTest, TouchPagesStaysInsideTheRange) {
+  std::vector<char> buffer(5 * 4096 + 300, 'x');
+  for (std::size_t from : {0u, 1u, 4095u, 4096u, 5000u}) {
+    for (std::size_t bytes : {0u, 1u, 2u, 4096u, 4097u, 3u * 4096u + 7u}) {
+      std::fill(buffer.begin(), buffer.end(), 'x');
+      par::touch_pages(buffer.data() + from, bytes);
+      for (std::size_t i = 0; i < buffer.size(); ++i) {
+        if (i < from || i >= from + bytes) {
+          ASSERT_EQ(buffer[i], 'x') << from << " " << bytes << " " << i;
+        }
+      }
+      if (bytes > 0) {  // one zero in each page the range meets, the first at its first byte
+        EXPECT_EQ(buffer[from], '\0') << from << " " << bytes;
+        std::size_t zeros = 0;
+        for (std::size_t i = from; i < from + bytes; ++i) zeros += buffer[i] == '\0';
+        const auto start = reinterpret_cast<std::uintptr_t>(buffer.data() + from);
+        EXPECT_EQ(zeros, (start + bytes - 1) / 4096 - start / 4096 + 1) << from << " " << bytes;
+      }
+    }
+  }
+}
+
+// resize_touched constructs the new elements like resize() and keeps the old ones.
+TEST_P(ParallelTest, ResizeTouchedConstructsTheNewElements) {
+  std::vector<std::string> v{"a", "b"};
+  resize_touched(v, 100000);
+  ASSERT_EQ(v.size(), 100000u);
+  EXPECT_EQ(v[0], "a");
+  EXPECT_EQ(v[1], "b");
+  for (std::size_t i = 2; i < v.size(); ++i) ASSERT_TRUE(v[i].empty()) << i;
+  resize_touched(v, 1);
+  EXPECT_EQ(v, std::vector<std::string>{"a"});
 }
 
 INSTANTIATE_TEST_SUITE_P(Threads, ParallelTest, ::testing::Values(1, 2, 8));
