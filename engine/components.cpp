@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "engine/fresh_vector.hpp"
 #include "engine/parallel.hpp"
 
 namespace orgraph {
@@ -130,7 +131,8 @@ std::vector<Id> connected_components(std::span<const std::uint32_t> offsets,
                                      std::span<const Id> targets,
                                      const ComponentsOptions& options) {
   check_shape(offsets, targets);
-  std::vector<Id> labels(offsets.size() - 1);
+  std::vector<Id> labels;
+  resize_touched(labels, offsets.size() - 1);  // pages first written by the workers
   connected_components(offsets, targets, labels, options);
   return labels;
 }

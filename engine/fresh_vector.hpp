@@ -52,5 +52,14 @@ void resize_touched(std::vector<T, A>& v, std::size_t n) {
   }
   v.resize(n);
 }
+// The same, new elements copies of `value`.
+template <class T, class A>
+void resize_touched(std::vector<T, A>& v, std::size_t n, const T& value) {
+  if (n > v.size()) {
+    v.reserve(n);
+    par::touch_pages(v.data() + v.size(), (n - v.size()) * sizeof(T));
+  }
+  v.resize(n, value);
+}
 
 }  // namespace orgraph

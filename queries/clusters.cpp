@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "engine/components.hpp"
+#include "engine/fresh_vector.hpp"
 #include "engine/parallel.hpp"
 #include "queries/id_order.hpp"
 
@@ -80,7 +81,7 @@ Csr<> bipartite_graph(std::size_t n_orgs, const Hubs& hubs) {
   const std::size_t n_hubs = hubs.count();
   const std::size_t links = hubs.members.size();
   Csr<> graph;
-  graph.offsets.assign(n_orgs + n_hubs + 1, 0);
+  resize_touched(graph.offsets, n_orgs + n_hubs + 1, 0u);
   for (Id local : hubs.members) ++graph.offsets[local + 1];
   for (std::size_t v = 0; v < n_orgs; ++v) graph.offsets[v + 1] += graph.offsets[v];
   for (std::size_t h = 0; h < n_hubs; ++h) {
@@ -255,7 +256,8 @@ ClusterGraph uncovered_cluster_graph(const OrgGraph& g, const ClusterOptions& op
       });
   sort_by_string_id(g.org_ids, kept);
   const std::size_t n = kept.size();
-  std::vector<Id> local_of(n_all, kNone);
+  std::vector<Id> local_of;
+  resize_touched(local_of, n_all, kNone);
   par::for_each_index(0, n, 1 << 14,
                       [&](std::size_t i) { local_of[kept[i]] = static_cast<Id>(i); });
 
@@ -323,7 +325,8 @@ ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& option
   const std::vector<Id> label = connected_components(cg.graph);
   cg.graph = Csr<>();
 
-  std::vector<std::uint32_t> size(n, 0);
+  std::vector<std::uint32_t> size;
+  resize_touched(size, n, 0u);
   for (std::size_t i = 0; i < n; ++i) ++size[label[i]];
   std::vector<Id> roots;
   for (std::size_t i = 0; i < n; ++i) {
@@ -339,7 +342,8 @@ ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& option
   std::stable_sort(roots.begin(), roots.end(), [&](Id a, Id b) { return size[a] > size[b]; });
   if (options.top > 0 && roots.size() > options.top) roots.resize(options.top);
 
-  std::vector<Id> cluster_of(n, kNone);
+  std::vector<Id> cluster_of;
+  resize_touched(cluster_of, n, kNone);
   report.clusters.resize(roots.size());
   for (std::size_t c = 0; c < roots.size(); ++c) {
     cluster_of[roots[c]] = static_cast<Id>(c);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "engine/fresh_vector.hpp"
 #include "engine/parallel.hpp"
 
 namespace orgraph {
@@ -26,7 +27,8 @@ std::uint64_t big_endian_word(std::string_view s, std::size_t from) {
 }  // namespace
 
 void sort_by_string_id(const StringColumn& ids, std::vector<Id>& items) {
-  std::vector<PrefixKey> keys(items.size());
+  std::vector<PrefixKey> keys;
+  resize_touched(keys, items.size());
   par::for_each_index(0, items.size(), 1 << 14, [&](std::size_t i) {
     const std::string_view s = ids[items[i]];
     keys[i] = {big_endian_word(s, 0), big_endian_word(s, 8), items[i]};
@@ -37,21 +39,29 @@ void sort_by_string_id(const StringColumn& ids, std::vector<Id>& items) {
     if (a.lo != b.lo) return a.lo < b.lo;
     return a.id < b.id;
   });
-  for (std::size_t i = 0; i < keys.size(); ++i) items[i] = keys[i].id;
+  par::for_each_index(0, keys.size(), 1 << 14, [&](std::size_t i) { items[i] = keys[i].id; });
   // A zero byte in the padding may equal a real zero byte, and ids longer than 16 bytes share
-  // prefixes: finish every run of equal prefixes with a full comparison.
-  for (std::size_t i = 0; i < keys.size();) {
-    std::size_t j = i + 1;
-    while (j < keys.size() && keys[j].hi == keys[i].hi && keys[j].lo == keys[i].lo) ++j;
-    if (j - i > 1) {
-      std::sort(items.begin() + static_cast<std::ptrdiff_t>(i),
-                items.begin() + static_cast<std::ptrdiff_t>(j), [&](Id a, Id b) {
-                  const std::string_view sa = ids[a], sb = ids[b];
-                  return sa != sb ? sa < sb : a < b;
-                });
+  // prefixes: finish every run of equal prefixes with a full comparison. Runs are independent:
+  // each is sorted by the range holding its first key (ranges skip a run begun before them).
+  const auto same_prefix = [&](std::size_t a, std::size_t b) {
+    return keys[a].hi == keys[b].hi && keys[a].lo == keys[b].lo;
+  };
+  par::for_range(0, keys.size(), 1 << 14, [&](std::size_t lo, std::size_t hi) {
+    std::size_t i = lo;
+    while (i > 0 && i < keys.size() && same_prefix(i, lo - 1)) ++i;
+    while (i < hi) {
+      std::size_t j = i + 1;
+      while (j < keys.size() && same_prefix(j, i)) ++j;
+      if (j - i > 1) {
+        std::sort(items.begin() + static_cast<std::ptrdiff_t>(i),
+                  items.begin() + static_cast<std::ptrdiff_t>(j), [&](Id a, Id b) {
+                    const std::string_view sa = ids[a], sb = ids[b];
+                    return sa != sb ? sa < sb : a < b;
+                  });
+      }
+      i = j;
     }
-    i = j;
-  }
+  });
 }
 
 }  // namespace orgraph
