@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "engine/parallel.hpp"
+#include "queries/id_order.hpp"
 #include "queries/joint_branches_solver.hpp"
 
 namespace orgraph {
@@ -242,33 +243,44 @@ JointBranchPlan joint_branches(const OrgGraph& g, const JointBranchOptions& o) {
   so.max_total_perturbations = o.max_total_perturbations;
   const joint::Solution sol = joint::solve(b.inst, so);
 
+  // Describing, ordering and listing are parallel: a nation has ~0.5M groups and ~1M orgs left
+  // uncovered, and each step reads org ids scattered through memory.
   JointBranchPlan plan;
-  joint::Evaluator ev(b.inst.rules, b.inst.cands.data(), b.inst.people.data());
-  plan.groups.reserve(sol.groups.size());
-  for (const auto& grp : sol.groups) plan.groups.push_back(make_group(g, b, grp, ev));
-  std::vector<std::tuple<std::string_view, std::string_view, std::string_view, std::size_t>> keys;
-  keys.reserve(plan.groups.size());
-  for (std::size_t i = 0; i < plan.groups.size(); ++i) {
-    const JointGroup& x = plan.groups[i];
+  std::vector<JointGroup> made(sol.groups.size());
+  par::for_range(0, made.size(), 1024, [&](std::size_t lo, std::size_t hi) {
+    joint::Evaluator ev(b.inst.rules, b.inst.cands.data(), b.inst.people.data());  // scratch
+    for (std::size_t i = lo; i < hi; ++i) made[i] = make_group(g, b, sol.groups[i], ev);
+  });
+  // Groups by district id, area id, first org id (the index breaks no tie: first orgs differ).
+  using GroupKey = std::tuple<std::string_view, std::string_view, std::string_view, std::size_t>;
+  std::vector<GroupKey> keys(made.size());
+  par::for_each_index(0, made.size(), 4096, [&](std::size_t i) {
+    const JointGroup& x = made[i];
     const Org& first = g.orgs[x.orgs.front()];
-    keys.emplace_back(g.area_ids[first.district], g.area_ids[x.area], g.org_ids[x.orgs.front()], i);
-  }
-  std::sort(keys.begin(), keys.end());
-  std::vector<JointGroup> sorted;
-  sorted.reserve(keys.size());
-  for (const auto& k : keys) sorted.push_back(std::move(plan.groups[std::get<3>(k)]));
-  plan.groups = std::move(sorted);
+    keys[i] = {g.area_ids[first.district], g.area_ids[x.area], g.org_ids[x.orgs.front()], i};
+  });
+  par::sort(keys.begin(), keys.end(), std::less<>());
+  plan.groups.resize(made.size());
+  par::for_each_index(0, keys.size(), 4096,
+                      [&](std::size_t i) { plan.groups[i] = std::move(made[std::get<3>(keys[i])]); });
 
+  // The orgs left uncovered, in org id order, each with its candidate index (for its reason).
+  std::vector<Id> left;
+  std::vector<std::pair<Id, std::uint32_t>> candidate_of;  // (org, candidate), sorted by org
   for (std::size_t i = 0; i < b.org_of.size(); ++i) {
     if (sol.state[i] == joint::CandidateState::covered) continue;
-    plan.uncovered.push_back({b.org_of[i], sol.state[i] == joint::CandidateState::no_feasible_group
-                                               ? UncoveredReason::no_feasible_group
-                                               : UncoveredReason::unplaced});
+    left.push_back(b.org_of[i]);
+    candidate_of.emplace_back(b.org_of[i], static_cast<std::uint32_t>(i));
   }
-  std::sort(plan.uncovered.begin(), plan.uncovered.end(),
-            [&](const UncoveredCandidate& x, const UncoveredCandidate& y) {
-              return g.org_ids[x.org] < g.org_ids[y.org];
-            });
+  sort_by_string_id(g.org_ids, left);
+  par::sort(candidate_of.begin(), candidate_of.end(), std::less<>());
+  plan.uncovered.resize(left.size());
+  par::for_each_index(0, left.size(), 4096, [&](std::size_t k) {
+    const auto at = std::lower_bound(candidate_of.begin(), candidate_of.end(),
+                                     std::pair<Id, std::uint32_t>(left[k], 0));
+    const bool none = sol.state[at->second] == joint::CandidateState::no_feasible_group;
+    plan.uncovered[k] = {left[k], none ? UncoveredReason::no_feasible_group : UncoveredReason::unplaced};
+  });
 
   auto& s = plan.summary;
   s.candidates = b.org_of.size();
