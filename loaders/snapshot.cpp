@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "engine/diagnostics.hpp"
+#include "engine/fresh_vector.hpp"
 #include "engine/parallel.hpp"
 
 namespace orgraph {
@@ -219,7 +220,7 @@ OrgGraph read_snapshot(const std::string& path) {
     get(&n, 8, false);  // checksummed below, in the writer's order
     using T = typename std::remove_reference_t<decltype(v)>::value_type;
     if (n > (file_size - offset) / sizeof(T)) throw damaged("array larger than the file");
-    v.resize(n);
+    resize_touched(v, n);  // pages first written by the workers, whatever the element type
     arrays.push_back({reinterpret_cast<char*>(v.data()), n, n * sizeof(T), offset});
     offset += n * sizeof(T);
     if (std::fseek(file.f, static_cast<long>(offset), SEEK_SET) != 0) throw damaged("seek failed");

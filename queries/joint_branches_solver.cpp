@@ -276,15 +276,18 @@ struct UnionFind {
   std::vector<std::uint32_t> parent;
 };
 
-// Sorts `order` by key(i) (ties by index) and unites runs of equal keys.
+// Sorts `order` by key(i) (ties by index) and unites runs of equal keys. The keys are read once,
+// in parallel, and (key, index) pairs sorted in parallel: a nation has millions of candidates.
 template <class Key>
 void unite_runs(std::vector<std::uint32_t>& order, UnionFind& uf, Key key) {
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const auto ka = key(a), kb = key(b);
-    return ka != kb ? ka < kb : a < b;
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed(order.size());
+  par::for_each_index(0, order.size(), 4096, [&](std::size_t k) {
+    keyed[k] = {static_cast<std::uint64_t>(key(order[k])), order[k]};
   });
-  for (std::size_t i = 1; i < order.size(); ++i) {
-    if (key(order[i]) == key(order[i - 1])) uf.unite(order[i], order[i - 1]);
+  par::sort(keyed.begin(), keyed.end(), std::less<>());
+  for (std::size_t i = 0; i < keyed.size(); ++i) {
+    order[i] = keyed[i].second;
+    if (i > 0 && keyed[i].first == keyed[i - 1].first) uf.unite(order[i], order[i - 1]);
   }
 }
 
