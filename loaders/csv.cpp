@@ -5,13 +5,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 
 #include "engine/parallel.hpp"
+#include "loaders/parallel_read.hpp"
 
 namespace orgraph {
 
@@ -62,26 +62,10 @@ TextBytes read_text_file(const std::string& path) {
   if (fd < 0) throw IoError(path + ": cannot open: " + std::strerror(errno));
   const auto size = static_cast<std::size_t>(st.st_size);
   auto bytes = std::make_unique_for_overwrite<char[]>(std::max<std::size_t>(size, 1));
-  constexpr std::size_t kPiece = std::size_t{8} << 20;
-  std::atomic<int> error{0};
-  std::atomic<bool> changed{false};
-  par::for_each_index(0, par::block_count(size, kPiece), 1, [&](std::size_t b) {
-    std::size_t at = b * kPiece;
-    const std::size_t end = std::min(size, at + kPiece);
-    while (at < end) {
-      const ssize_t n = ::pread(fd, bytes.get() + at, end - at, static_cast<off_t>(at));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        error = errno;
-        return;
-      }
-      if (n == 0) {  // shorter than stat said
-        changed = true;
-        return;
-      }
-      at += static_cast<std::size_t>(n);
-    }
-  });
+  const ReadRange whole{bytes.get(), size, 0};
+  const ParallelReadResult read = read_ranges(fd, std::span(&whole, 1));
+  const int error = read.error;
+  bool changed = read.short_read;  // shorter than stat said
   char probe;
   if (error == 0 && ::pread(fd, &probe, 1, static_cast<off_t>(size)) > 0) changed = true;
   ::close(fd);

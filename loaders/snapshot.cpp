@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -12,6 +11,7 @@
 #include "engine/diagnostics.hpp"
 #include "engine/fresh_vector.hpp"
 #include "engine/parallel.hpp"
+#include "loaders/parallel_read.hpp"
 
 namespace orgraph {
 namespace {
@@ -225,28 +225,12 @@ OrgGraph read_snapshot(const std::string& path) {
     offset += n * sizeof(T);
     if (std::fseek(file.f, static_cast<long>(offset), SEEK_SET) != 0) throw damaged("seek failed");
   });
-  constexpr std::size_t kPiece = std::size_t{8} << 20;
-  std::vector<std::pair<std::size_t, std::size_t>> pieces;  // (array, first byte)
-  for (std::size_t a = 0; a < arrays.size(); ++a) {
-    for (std::size_t at = 0; at < arrays[a].bytes; at += kPiece) pieces.emplace_back(a, at);
-  }
-  std::atomic<bool> short_read{false};
-  par::for_each_index(0, pieces.size(), 1, [&](std::size_t k) {
-    const ArrayBytes& a = arrays[pieces[k].first];
-    std::size_t at = pieces[k].second;
-    const std::size_t end = std::min(a.bytes, at + kPiece);
-    while (at < end) {
-      const ssize_t n = ::pread(fileno(file.f), a.data + at, end - at,
-                                static_cast<off_t>(a.offset + at));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        short_read = true;
-        return;
-      }
-      at += static_cast<std::size_t>(n);
-    }
-  });
-  if (short_read) throw damaged("read failed");
+  std::vector<ReadRange> ranges;
+  ranges.reserve(arrays.size());
+  for (const ArrayBytes& a : arrays) ranges.push_back({a.data, a.bytes, a.offset});
+  const ParallelReadResult read = read_ranges(fileno(file.f), ranges);
+  if (read.error != 0) throw damaged(std::string("read failed: ") + std::strerror(read.error));
+  if (read.short_read) throw damaged("read failed: the file ended early");
   for (const ArrayBytes& a : arrays) {  // as the writer summed them: size, then the bytes' hash
     sum.add(&a.count, 8);
     const std::uint64_t hash = array_checksum(a.data, a.bytes);
