@@ -132,10 +132,7 @@ void batch_exports(const OrgGraph& g, const Layout& layout, BatchResults& r,
 }
 
 void keep_report_gaps(BatchResults& r) {
-  auto& gaps = r.gaps.gaps;
-  if (gaps.size() <= kReportRows) return;
-  gaps.erase(gaps.begin() + static_cast<std::ptrdiff_t>(kReportRows), gaps.end());
-  gaps.shrink_to_fit();
+  truncate_gaps(r.gaps, kReportRows);
 }
 
 ReportData batch_report(const OrgGraph& g, const Layout& layout, const BatchResults& r,

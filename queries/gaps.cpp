@@ -1178,6 +1178,20 @@ std::optional<GapCode> parse_gap_code(std::string_view text) {
   return std::nullopt;
 }
 
+void truncate_gaps(GapReport& report, std::size_t keep) {
+  auto& gaps = report.gaps;
+  if (gaps.size() <= keep) return;
+  std::vector<std::pair<const char*, std::size_t>> order;  // (address of the message, index)
+  order.reserve(gaps.size() - keep);
+  for (std::size_t i = keep; i < gaps.size(); ++i) order.emplace_back(gaps[i].message.data(), i);
+  par::sort(order.begin(), order.end(), std::less<>());
+  for (const auto& entry : order) {
+    const Gap dropped = std::move(gaps[entry.second]);  // its strings are freed here
+  }
+  gaps.erase(gaps.begin() + static_cast<std::ptrdiff_t>(keep), gaps.end());
+  gaps.shrink_to_fit();
+}
+
 GapReport gaps(const OrgGraph& graph, const GapOptions& options) {
   return audit(graph, options, true);
 }

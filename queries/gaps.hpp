@@ -91,6 +91,12 @@ struct GapReport {
   std::uint64_t total() const { return by_severity[0] + by_severity[1] + by_severity[2]; }
 };
 
+// Keeps the first `keep` gaps and frees the others (the counts stay: total() is unchanged). The
+// dropped gaps are freed in the address order of their texts, not in list order: the list is
+// sorted by severity and code, so list order jumps through the heap, and at nation scale
+// (2.2M gaps, ~11M strings) that took twice as long (1.2 s against 0.6 s, one thread).
+void truncate_gaps(GapReport& report, std::size_t keep);
+
 // The audit. Parallel over branches, orgs, people and units (par::for_range), deterministic.
 GapReport gaps(const OrgGraph& graph, const GapOptions& options = {});
 

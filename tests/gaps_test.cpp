@@ -771,6 +771,29 @@ TEST(Gaps, ParallelEqualsReferenceOnGeneratedCities) {
   par::set_threads(0);
 }
 
+// truncate_gaps keeps the first gaps as they were and every count whole.
+TEST(Gaps, TruncateKeepsTheFirstGapsAndTheCounts) {
+  const OrgGraph g = city_from_csv(random_city(4, 3000, 40));
+  const GapReport whole = gaps(g);
+  ASSERT_GT(whole.gaps.size(), 100u);
+  for (std::size_t keep : {std::size_t{0}, std::size_t{1}, std::size_t{57}, whole.gaps.size(),
+                           whole.gaps.size() + 5}) {
+    GapReport r = gaps(g);
+    truncate_gaps(r, keep);
+    ASSERT_EQ(r.gaps.size(), std::min(keep, whole.gaps.size())) << keep;
+    for (std::size_t i = 0; i < r.gaps.size(); ++i) {
+      ASSERT_EQ(r.gaps[i].entities, whole.gaps[i].entities) << i;
+      ASSERT_EQ(r.gaps[i].message, whole.gaps[i].message) << i;
+      ASSERT_EQ(r.gaps[i].suggestion, whole.gaps[i].suggestion) << i;
+      ASSERT_EQ(r.gaps[i].district, whole.gaps[i].district) << i;
+    }
+    EXPECT_EQ(r.total(), whole.total());
+    EXPECT_EQ(r.by_code, whole.by_code);
+    EXPECT_EQ(r.by_severity, whole.by_severity);
+    EXPECT_EQ(r.by_district.size(), whole.by_district.size());
+  }
+}
+
 TEST(Gaps, LargerCityIdenticalJsonAtAnyThreadCount) {
   // Enough rows for several blocks of every entity table.
   const OrgGraph g = city_from_csv(random_city(11, 20000, 60));
