@@ -41,25 +41,17 @@ class UninitialisedAllocator : public std::allocator<T> {
 template <class T>
 using FreshVector = std::vector<T, UninitialisedAllocator<T>>;
 
-// v.resize(n) for elements that must be constructed (strings, member initialisers), with the
-// new storage's pages first written by the workers (par::touch_pages): the constructors then run
-// on one thread over memory the kernel has already backed.
-template <class T, class A>
-void resize_touched(std::vector<T, A>& v, std::size_t n) {
+// v.resize(n) (or v.resize(n, value)) for elements that must be constructed (strings, member
+// initialisers), with the new storage's pages first written by the workers (par::touch_pages):
+// the constructors then run on one thread over memory the kernel has already backed.
+template <class T, class A, class... Value>
+void resize_touched(std::vector<T, A>& v, std::size_t n, const Value&... value) {
+  static_assert(sizeof...(Value) <= 1, "resize_touched(v, n) or resize_touched(v, n, value)");
   if (n > v.size()) {
     v.reserve(n);
     par::touch_pages(v.data() + v.size(), (n - v.size()) * sizeof(T));
   }
-  v.resize(n);
-}
-// The same, new elements copies of `value`.
-template <class T, class A>
-void resize_touched(std::vector<T, A>& v, std::size_t n, const T& value) {
-  if (n > v.size()) {
-    v.reserve(n);
-    par::touch_pages(v.data() + v.size(), (n - v.size()) * sizeof(T));
-  }
-  v.resize(n, value);
+  v.resize(n, value...);
 }
 
 }  // namespace orgraph
