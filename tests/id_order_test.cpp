@@ -9,16 +9,12 @@
 #include <random>
 #include <string>
 
-#include "engine/parallel.hpp"
+#include "thread_count_test.hpp"
 
 namespace orgraph {
 namespace {
 
-class IdOrderTest : public ::testing::TestWithParam<int> {
- protected:
-  void SetUp() override { par::set_threads(GetParam()); }
-  void TearDown() override { par::set_threads(0); }
-};
+class IdOrderTest : public ThreadCountTest {};
 
 TEST_P(IdOrderTest, EqualsSortingTheStrings) {
   std::mt19937_64 rng(11);

@@ -15,15 +15,15 @@
 #include <string>
 #include <vector>
 
-#include "engine/parallel.hpp"
+#include "thread_count_test.hpp"
 
 namespace orgraph {
 namespace {
 
-class ReadRangesTest : public ::testing::TestWithParam<int> {
+class ReadRangesTest : public ThreadCountTest {
  protected:
   void SetUp() override {
-    par::set_threads(GetParam());
+    ThreadCountTest::SetUp();
     path_ = (std::filesystem::temp_directory_path() /
              ("orgraph-read-ranges-" + std::to_string(::getpid()) + ".bin"))
                 .string();
@@ -37,7 +37,7 @@ class ReadRangesTest : public ::testing::TestWithParam<int> {
   void TearDown() override {
     ::close(fd_);
     std::filesystem::remove(path_);
-    par::set_threads(0);
+    ThreadCountTest::TearDown();
   }
   std::string path_, content_;
   int fd_ = -1;

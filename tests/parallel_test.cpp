@@ -4,8 +4,6 @@
 // equal to std::sort, touch_pages staying inside its range; each at 1, 2 and 8 threads.
 #include "engine/parallel.hpp"
 
-#include "engine/fresh_vector.hpp"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -15,14 +13,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "engine/fresh_vector.hpp"
+#include "thread_count_test.hpp"
+
 namespace orgraph {
 namespace {
 
-class ParallelTest : public ::testing::TestWithParam<int> {
- protected:
-  void SetUp() override { par::set_threads(GetParam()); }
-  void TearDown() override { par::set_threads(0); }
-};
+class ParallelTest : public ThreadCountTest {};
 
 TEST_P(ParallelTest, ThreadsReportsTheSetting) {
 #ifdef ORGRAPH_SERIAL
