@@ -35,6 +35,7 @@
 #include <algorithm>
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/strong_components.hpp>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <span>
@@ -1181,9 +1182,11 @@ std::optional<GapCode> parse_gap_code(std::string_view text) {
 void truncate_gaps(GapReport& report, std::size_t keep) {
   auto& gaps = report.gaps;
   if (gaps.size() <= keep) return;
-  std::vector<std::pair<const char*, std::size_t>> order;  // (address of the message, index)
+  std::vector<std::pair<std::uintptr_t, std::size_t>> order;  // (address of the message, index)
   order.reserve(gaps.size() - keep);
-  for (std::size_t i = keep; i < gaps.size(); ++i) order.emplace_back(gaps[i].message.data(), i);
+  for (std::size_t i = keep; i < gaps.size(); ++i) {
+    order.emplace_back(reinterpret_cast<std::uintptr_t>(gaps[i].message.data()), i);
+  }
   par::sort(order.begin(), order.end(), std::less<>());
   for (const auto& entry : order) {
     const Gap dropped = std::move(gaps[entry.second]);  // its strings are freed here
