@@ -207,13 +207,8 @@ OrgGraph read_snapshot(const std::string& path) {
   }
   // Array sizes first (each stands before its bytes), then all the bytes in parallel 8 MiB
   // pieces: the pages of the arrays are first written by the workers.
-  struct ArrayBytes {
-    char* data;
-    std::uint64_t count;  // elements
-    std::size_t bytes;
-    std::uint64_t offset;
-  };
-  std::vector<ArrayBytes> arrays;
+  std::vector<ReadRange> ranges;      // one per array, in snapshot order
+  std::vector<std::uint64_t> counts;  // elements of each array
   OrgGraph g;
   visit_arrays(g, [&](auto& v) {
     std::uint64_t n = 0;
@@ -221,19 +216,17 @@ OrgGraph read_snapshot(const std::string& path) {
     using T = typename std::remove_reference_t<decltype(v)>::value_type;
     if (n > (file_size - offset) / sizeof(T)) throw damaged("array larger than the file");
     resize_touched(v, n);  // pages first written by the workers, whatever the element type
-    arrays.push_back({reinterpret_cast<char*>(v.data()), n, n * sizeof(T), offset});
+    ranges.push_back({reinterpret_cast<char*>(v.data()), n * sizeof(T), offset});
+    counts.push_back(n);
     offset += n * sizeof(T);
     if (std::fseek(file.f, static_cast<long>(offset), SEEK_SET) != 0) throw damaged("seek failed");
   });
-  std::vector<ReadRange> ranges;
-  ranges.reserve(arrays.size());
-  for (const ArrayBytes& a : arrays) ranges.push_back({a.data, a.bytes, a.offset});
   const ParallelReadResult read = read_ranges(fileno(file.f), ranges);
   if (read.error != 0) throw damaged(std::string("read failed: ") + std::strerror(read.error));
   if (read.short_read) throw damaged("read failed: the file ended early");
-  for (const ArrayBytes& a : arrays) {  // as the writer summed them: size, then the bytes' hash
-    sum.add(&a.count, 8);
-    const std::uint64_t hash = array_checksum(a.data, a.bytes);
+  for (std::size_t a = 0; a < ranges.size(); ++a) {  // as the writer summed them: size, hash
+    sum.add(&counts[a], 8);
+    const std::uint64_t hash = array_checksum(ranges[a].into, ranges[a].bytes);
     sum.add(&hash, 8);
   }
   std::uint64_t masks[6];
