@@ -50,21 +50,18 @@ namespace orgraph {
 namespace {
 
 constexpr std::array<std::string_view, kGapCodeCount> kCodeNames{
-    "orphan_branch",         "multiple_superiors",  "supervision_cycle",
-    "broken_chain",          "level_mismatch",      "jurisdiction_mismatch",
-    "no_responsible_unit",   "undersized_branch",   "oversized_branch",
-    "joint_branch_too_wide", "inactive_coverage",   "duplicate_relation",
-    "territory_mismatch",    "industry_mismatch",   "should_build_branch",
-    "empty_branch",          "form_mismatch",       "overloaded_unit",
-    "instructor_only",
+    "orphan_branch",      "multiple_superiors",    "supervision_cycle",   "broken_chain",
+    "level_mismatch",     "jurisdiction_mismatch", "no_responsible_unit", "undersized_branch",
+    "oversized_branch",   "joint_branch_too_wide", "inactive_coverage",   "duplicate_relation",
+    "territory_mismatch", "industry_mismatch",     "should_build_branch", "empty_branch",
+    "form_mismatch",      "overloaded_unit",       "instructor_only",
 };
 
 constexpr std::array<Severity, kGapCodeCount> kCodeSeverity{
-    Severity::error,   Severity::error,   Severity::error,   Severity::error,
-    Severity::warning, Severity::warning, Severity::error,   Severity::warning,
-    Severity::warning, Severity::warning, Severity::warning, Severity::error,
-    Severity::warning, Severity::info,    Severity::warning, Severity::warning,
-    Severity::info,    Severity::info,    Severity::info,
+    Severity::error,   Severity::error, Severity::error,   Severity::error,   Severity::warning,
+    Severity::warning, Severity::error, Severity::warning, Severity::warning, Severity::warning,
+    Severity::warning, Severity::error, Severity::warning, Severity::info,    Severity::warning,
+    Severity::warning, Severity::info,  Severity::info,    Severity::info,
 };
 
 constexpr std::array<std::string_view, 3> kSeverityNames{"error", "warning", "info"};
@@ -281,9 +278,7 @@ class Auditor {
   }
   std::string unit_label(Id u) const { return labelled(g_.unit_ids[u], g_.unit_names[u]); }
   std::string org_label(Id o) const { return labelled(g_.org_ids[o], g_.org_names[o]); }
-  std::string branch_label(Id b) const {
-    return labelled(g_.branch_ids[b], g_.branch_names[b]);
-  }
+  std::string branch_label(Id b) const { return labelled(g_.branch_ids[b], g_.branch_names[b]); }
   std::string area_label(Id a) const {
     if (a == kNone) return "no area";
     return labelled(g_.area_ids[a], g_.area_names[a]);
@@ -507,9 +502,10 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
     std::string sug;
     if (orgs.empty()) {
       msg += " and covers no organization";
-      sug = "record the organizations it serves in branch_coverage and attach it to their "
-            "street's party working committee, or dissolve it and transfer its members' "
-            "relations";
+      sug =
+          "record the organizations it serves in branch_coverage and attach it to their "
+          "street's party working committee, or dissolve it and transfer its members' "
+          "relations";
     } else {
       msg += "; it covers " + org_list(orgs);
       sug = move_text(kNone);
@@ -636,29 +632,31 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
     }
     std::string sug;
     if (!orgs.empty() && first_active == kNone) {
-      sug = "it covers no active organization: dissolve it and transfer its members' relations "
-            "to the branches of their workplaces";
+      sug =
+          "it covers no active organization: dissolve it and transfer its members' relations "
+          "to the branches of their workplaces";
     } else if (staff.size() >= o_.min_full) {
       sug = "its organizations have " + std::to_string(staff.size()) +
             " full members on staff: transfer their party relations into the branch";
     } else if (branch.form == BranchForm::joint_branch) {
-      sug = "add neighbouring organizations of the same street or industry with full members to "
-            "the joint branch (see `orgraph joint-branches`), or merge it into another";
+      sug =
+          "add neighbouring organizations of the same street or industry with full members to "
+          "the joint branch (see `orgraph joint-branches`), or merge it into another";
     } else if (orgs.empty()) {
       sug = "dissolve it and transfer its members' relations to the branch of their workplace";
     } else {
-      sug = "merge it with neighbouring organizations into a joint branch (see `orgraph "
-            "joint-branches --org " +
-            std::string(g_.org_ids[first_active]) + "`), keeping work coverage by an instructor";
+      sug =
+          "merge it with neighbouring organizations into a joint branch (see `orgraph "
+          "joint-branches --org " +
+          std::string(g_.org_ids[first_active]) + "`), keeping work coverage by an instructor";
     }
     emit(out, GapCode::undersized_branch, entities(branch_key(b), {}), msg, sug, district);
   }
   const bool plain = branch.form == BranchForm::branch || branch.form == BranchForm::joint_branch;
   if (plain && party > o_.max_members && want(GapCode::oversized_branch)) {
-    const std::string msg = label + " has " + std::to_string(party) +
-                            " party members in its party relations; a " +
-                            std::string(to_string(branch.form)) + " has at most " +
-                            std::to_string(o_.max_members);
+    const std::string msg =
+        label + " has " + std::to_string(party) + " party members in its party relations; a " +
+        std::string(to_string(branch.form)) + " has at most " + std::to_string(o_.max_members);
     const std::string sug =
         party >= o_.committee_members
             ? "reorganize it as a party committee (form committee) with branches below it"
@@ -671,14 +669,14 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
                                 : party > o_.max_members      ? BranchForm::general_branch
                                                               : BranchForm::branch;
     if (expected != branch.form) {
-      const std::string msg =
-          label + " is a " + std::string(to_string(branch.form)) + " with " +
-          std::to_string(party) + " party members; that size calls for a " +
-          std::string(to_string(expected)) + " (branch up to " + std::to_string(o_.max_members) +
-          ", general branch below " + std::to_string(o_.committee_members) + ", committee from " +
-          std::to_string(o_.committee_members) + ")";
-      const std::string sug = "change its form to " + std::string(to_string(expected)) +
-                              " at the next election";
+      const std::string msg = label + " is a " + std::string(to_string(branch.form)) + " with " +
+                              std::to_string(party) + " party members; that size calls for a " +
+                              std::string(to_string(expected)) + " (branch up to " +
+                              std::to_string(o_.max_members) + ", general branch below " +
+                              std::to_string(o_.committee_members) + ", committee from " +
+                              std::to_string(o_.committee_members) + ")";
+      const std::string sug =
+          "change its form to " + std::string(to_string(expected)) + " at the next election";
       emit(out, GapCode::form_mismatch, entities(branch_key(b), {}), msg, sug, district);
     }
   }
@@ -730,8 +728,9 @@ void Auditor::check_org(Id o, std::vector<Gap>& out) const {
   const std::string label = org_label(o);
   const Id single[] = {o};
   if (!instructed && org.competent_unit == kNone && want(GapCode::no_responsible_unit)) {
-    const std::string msg = label + " has no party organization, no instructor and no competent "
-                                    "unit: nobody is responsible for it";
+    const std::string msg = label +
+                            " has no party organization, no instructor and no competent "
+                            "unit: nobody is responsible for it";
     Id from = street_committee(org.street);
     if (from == kNone) from = best_superior_for_orgs(single);
     std::string sug;
@@ -810,10 +809,12 @@ void Auditor::check_person(Id p, std::vector<Gap>& out) const {
     sug = "keep the relation in " + branch_label(keep) +
           ", which covers the person's workplace, and remove it from " + others;
   } else {
-    sug = "keep one relation, in the branch of the person's workplace when it has one, and "
-          "remove the others";
+    sug =
+        "keep one relation, in the branch of the person's workplace when it has one, and "
+        "remove the others";
   }
-  emit(out, GapCode::duplicate_relation, entities(person_key(p), rest), msg, sug, branch_district(sorted[0]));
+  emit(out, GapCode::duplicate_relation, entities(person_key(p), rest), msg, sug,
+       branch_district(sorted[0]));
 }
 
 void Auditor::check_unit(Id u, std::vector<Gap>& out) const {
@@ -896,8 +897,10 @@ void Auditor::check_unit(Id u, std::vector<Gap>& out) const {
         rest.push_back(unit_key(end));
         sug = "repair the chain above it: " + attach_text(end);
       } else {
-        sug = "break the supervision cycle above it and attach the cycle's top unit to a unit "
-              "with a complete chain (see the supervision_cycle gap), or " + attach_text(u);
+        sug =
+            "break the supervision cycle above it and attach the cycle's top unit to a unit "
+            "with a complete chain (see the supervision_cycle gap), or " +
+            attach_text(u);
       }
     }
     emit(out, GapCode::broken_chain, entities(unit_key(u), rest), msg, sug, district);
@@ -929,8 +932,8 @@ void Auditor::check_cycles(std::vector<Gap>& out) const {
         if (s_.cycle_of[s] == static_cast<Id>(c) && s != top) inner.push_back(s);
       }
       sort_units(inner);
-      sug = "remove the supervision of " + std::string(g_.unit_ids[top]) + " by " +
-            unit_list(inner);
+      sug =
+          "remove the supervision of " + std::string(g_.unit_ids[top]) + " by " + unit_list(inner);
     }
     bool outside_ok = false;
     for (Id s : g_.unit_superiors[top]) outside_ok |= s_.cycle_of[s] == kNone && usable(s);
@@ -938,9 +941,10 @@ void Auditor::check_cycles(std::vector<Gap>& out) const {
       sug += "; it keeps its superior outside the cycle";
     } else {
       const Id to = best_superior_for_unit(top);
-      sug += to == kNone ? "; then ask the city organization department to designate a superior for " +
-                               std::string(g_.unit_ids[top])
-                         : " and attach " + std::string(g_.unit_ids[top]) + " to " + unit_desc(to);
+      sug += to == kNone
+                 ? "; then ask the city organization department to designate a superior for " +
+                       std::string(g_.unit_ids[top])
+                 : " and attach " + std::string(g_.unit_ids[top]) + " to " + unit_desc(to);
     }
     emit(out, GapCode::supervision_cycle, std::move(ents), msg, sug, unit_district(units[0]));
   }
@@ -970,11 +974,11 @@ void Auditor::check_overload(std::vector<Gap>& out) const {
     }
     char factor[32];
     std::snprintf(factor, sizeof factor, "%g", o_.overload_factor);
-    const std::string msg = unit_label(u) + " supervises " + std::to_string(n) +
-                            " branches, more than " + factor + " times the median (" + std::to_string(median[group]) + ") of the " +
-                            std::to_string(counts[group].size()) + " " +
-                            std::string(to_string(unit.line)) + "-line units at " +
-                            std::string(to_string(unit.level)) + " level";
+    const std::string msg =
+        unit_label(u) + " supervises " + std::to_string(n) + " branches, more than " + factor +
+        " times the median (" + std::to_string(median[group]) + ") of the " +
+        std::to_string(counts[group].size()) + " " + std::string(to_string(unit.line)) +
+        "-line units at " + std::string(to_string(unit.level)) + " level";
     const std::string sug =
         "share its supervision: hand branches to units of the same line below it, or set up "
         "sub-committees by street or industry";
@@ -996,8 +1000,9 @@ void validate(const GapOptions& o) {
         "branch)");
   }
   if (o.max_joint_units < 2) {
-    throw std::invalid_argument("--max-units must be at least 2 (a joint branch joins several "
-                                "organizations)");
+    throw std::invalid_argument(
+        "--max-units must be at least 2 (a joint branch joins several "
+        "organizations)");
   }
   if (!(o.overload_factor >= 1.0)) {
     throw std::invalid_argument("the overload factor must be at least 1");
@@ -1062,7 +1067,8 @@ std::vector<Gap> sorted_by_keys(GapParts& parts) {
     out[i] = std::move(parts[records[i].part][records[i].index]);
   });
   // Freed in parallel too: millions of moved-from gaps.
-  par::for_each_index(0, parts.size(), 1, [&](std::size_t p) { std::vector<Gap>().swap(parts[p]); });
+  par::for_each_index(0, parts.size(), 1,
+                      [&](std::size_t p) { std::vector<Gap>().swap(parts[p]); });
   return out;
 }
 
@@ -1143,7 +1149,8 @@ GapReport audit(const OrgGraph& g, const GapOptions& o, bool parallel) {
   GapParts parts(1);
   a.check_cycles(parts[0]);
   a.check_overload(parts[0]);
-  run_checks(g.units.size(), parallel, parts, [&](Id u, std::vector<Gap>& v) { a.check_unit(u, v); });
+  run_checks(g.units.size(), parallel, parts,
+             [&](Id u, std::vector<Gap>& v) { a.check_unit(u, v); });
   run_checks(g.branches.size(), parallel, parts,
              [&](Id b, std::vector<Gap>& v) { a.check_branch(b, v); });
   run_checks(g.orgs.size(), parallel, parts, [&](Id i, std::vector<Gap>& v) { a.check_org(i, v); });
