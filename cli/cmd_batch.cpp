@@ -117,7 +117,7 @@ int run_batch(const BatchArgs& a, const Globals& g) {
   progress.begin("clusters");
   r.clusters = uncovered_clusters(graph, r.cluster_options);
   progress.begin("gaps");
-  r.gaps = gaps(graph, r.gap_options);
+  GapAudit audit = audit_gaps(graph, r.gap_options);
 
   remove_stale_partials(out);
   const fs::path partial = out.string() + ".partial-" + std::to_string(::getpid());
@@ -127,9 +127,10 @@ int run_batch(const BatchArgs& a, const Globals& g) {
   try {
     progress.begin("gap files");
     folder.stream_together(
-        {{"gaps.csv", [&](const TextSink& sink) { write_gaps_csv(r.gaps, sink); }},
-         {"gaps.json", [&](const TextSink& sink) { write_gaps_json(r.gaps, sink); }}});
-    keep_report_gaps(r);
+        {{"gaps.csv", [&](const TextSink& sink) { write_gaps_csv(audit, sink); }},
+         {"gaps.json", [&](const TextSink& sink) { write_gaps_json(audit, sink); }}});
+    keep_report_gaps(r, audit);
+    audit = GapAudit();
 
     progress.begin("joint branches");
     r.joint_options.perturbations_per_candidate = a.effort;

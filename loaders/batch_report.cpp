@@ -131,8 +131,8 @@ void batch_exports(const OrgGraph& g, const Layout& layout, BatchResults& r,
   one("joint_branches.gexf", joint, ExportFormat::gexf);
 }
 
-void keep_report_gaps(BatchResults& r) {
-  truncate_gaps(r.gaps, kReportRows);
+void keep_report_gaps(BatchResults& r, const GapAudit& audit) {
+  r.gaps = audit.report(kReportRows);
 }
 
 ReportData batch_report(const OrgGraph& g, const Layout& layout, const BatchResults& r,

@@ -57,10 +57,9 @@ void batch_exports(const OrgGraph& graph, const Layout& layout, BatchResults& re
 // Rows of each table report.html shows (the rest are in the CSV files).
 inline constexpr std::size_t kReportRows = 300;
 
-// Keeps only the gaps report.html lists (the first kReportRows) and frees the others: a nation
-// has millions, over a gigabyte, needed no longer once gaps.csv and gaps.json are written.
-// The counts (by code, severity, district; GapReport::total()) are kept whole.
-void keep_report_gaps(BatchResults& results);
+// results.gaps: the counts of the audit (by code, severity, district; GapReport::total()) and
+// the gaps report.html lists (the first kReportRows) formatted; the rest are in gaps.csv.
+void keep_report_gaps(BatchResults& results, const GapAudit& audit);
 
 // Headlines, charts, tables and the network view (the `network_clusters` largest clusters and
 // the joint branches proposed among them) for report.html; `layout` is compute_layout(graph).

@@ -56,13 +56,27 @@ void json_string(Append& out, std::string_view s) {
     run = i + 1;
     out.put('\\');
     switch (c) {
-      case '"': out.put('"'); break;
-      case '\\': out.put('\\'); break;
-      case '\b': out.put('b'); break;
-      case '\t': out.put('t'); break;
-      case '\n': out.put('n'); break;
-      case '\f': out.put('f'); break;
-      case '\r': out.put('r'); break;
+      case '"':
+        out.put('"');
+        break;
+      case '\\':
+        out.put('\\');
+        break;
+      case '\b':
+        out.put('b');
+        break;
+      case '\t':
+        out.put('t');
+        break;
+      case '\n':
+        out.put('n');
+        break;
+      case '\f':
+        out.put('f');
+        break;
+      case '\r':
+        out.put('r');
+        break;
       default:
         out.put("u00");
         out.put(kHex[c >> 4]);
@@ -140,18 +154,32 @@ void gap_table(Append& out, const Gap& gap, bool) {
   out.put('\n');
 }
 
+// The gaps of a report (formatted already) or of an audit (formatted block by block).
+struct ReportGaps {
+  const GapReport& report;
+  std::size_t size() const { return report.gaps.size(); }
+  const Gap& get(std::size_t i, std::vector<Gap>&) const { return report.gaps[i]; }
+};
+struct AuditGaps {
+  const GapAudit& audit;
+  std::size_t size() const { return audit.size(); }
+  const Gap& get(std::size_t i, std::vector<Gap>& scratch) const { return audit.gap(i, scratch); }
+};
+
 // head + every gap written by `one` + tail, streamed to `sink`.
-template <class One>
-void write_all(const std::vector<Gap>& gaps, std::string_view head, std::string_view tail,
-               One one, const TextSink& sink) {
+template <class List, class One>
+void write_all(const List& gaps, std::string_view head, std::string_view tail, One one,
+               const TextSink& sink) {
   constexpr std::size_t kGrain = 2048;
   if (!head.empty()) sink(head);
-  stream_blocks(gaps.size(), kGrain,
-                [&](std::size_t lo, std::size_t hi, std::string& text) {
-                  Append out{text};
-                  for (std::size_t i = lo; i < hi; ++i) one(out, gaps[i], i == 0);
-                },
-                sink);
+  stream_blocks(
+      gaps.size(), kGrain,
+      [&](std::size_t lo, std::size_t hi, std::string& text) {
+        Append out{text};
+        std::vector<Gap> scratch;
+        for (std::size_t i = lo; i < hi; ++i) one(out, gaps.get(i, scratch), i == 0);
+      },
+      sink);
   if (!tail.empty()) sink(tail);
 }
 
@@ -164,9 +192,8 @@ std::string to_text(Write write) {
 
 bool admitted(GapCode c, Severity min) { return severity_of(c) <= min; }
 
-}  // namespace
-
-void write_gaps_json(const GapReport& r, const TextSink& sink) {
+template <class List>
+void write_json(const GapTotals& r, const List& gaps, const TextSink& sink) {
   // Everything after the gap array, written by JsonOut as one object then spliced.
   JsonOut j;
   j.begin_object();
@@ -176,7 +203,7 @@ void write_gaps_json(const GapReport& r, const TextSink& sink) {
     if (admitted(code, r.min_severity)) j.key(to_string(code)).num(r.by_code[c]);
   }
   j.end_object();
-  j.key("total").num(r.gaps.size());
+  j.key("total").num(gaps.size());
   j.key("severity").str(to_string(r.min_severity));
   j.key("by_severity").begin_object();
   for (std::size_t s = 0; s < r.by_severity.size(); ++s) {
@@ -196,18 +223,22 @@ void write_gaps_json(const GapReport& r, const TextSink& sink) {
   j.end_object();
   const std::string rest = j.take();  // "{...}\n"
   const std::string tail = "]," + rest.substr(1);
-  write_all(r.gaps, "{\"gaps\":[", tail,
-            [](Append& out, const Gap& gap, bool first) { gap_json(out, gap, first); }, sink);
+  write_all(
+      gaps, "{\"gaps\":[", tail,
+      [](Append& out, const Gap& gap, bool first) { gap_json(out, gap, first); }, sink);
 }
 
-void write_gaps_csv(const GapReport& r, const TextSink& sink) {
-  write_all(r.gaps, "code,severity,entities,district,message,suggestion\n", "",
-            [](Append& out, const Gap& gap, bool first) { gap_csv(out, gap, first); }, sink);
+template <class List>
+void write_csv(const List& gaps, const TextSink& sink) {
+  write_all(
+      gaps, "code,severity,entities,district,message,suggestion\n", "",
+      [](Append& out, const Gap& gap, bool first) { gap_csv(out, gap, first); }, sink);
 }
 
-void write_gaps_table(const GapReport& r, const TextSink& sink) {
+template <class List>
+void write_table(const GapTotals& r, const List& gaps, const TextSink& sink) {
   std::string tail;
-  if (!r.gaps.empty()) tail += '\n';
+  if (gaps.size() > 0) tail += '\n';
   char line[128];
   std::snprintf(line, sizeof line, "%-24s %8s  %s\n", "code", "count", "severity");
   tail += line;
@@ -220,13 +251,29 @@ void write_gaps_table(const GapReport& r, const TextSink& sink) {
     tail += line;
   }
   std::snprintf(line, sizeof line, "%-24s %8llu  (errors %llu, warnings %llu, info %llu)\n",
-                "total", static_cast<unsigned long long>(r.gaps.size()),
+                "total", static_cast<unsigned long long>(gaps.size()),
                 static_cast<unsigned long long>(r.by_severity[0]),
                 static_cast<unsigned long long>(r.by_severity[1]),
                 static_cast<unsigned long long>(r.by_severity[2]));
   tail += line;
-  write_all(r.gaps, "", tail,
-            [](Append& out, const Gap& gap, bool first) { gap_table(out, gap, first); }, sink);
+  write_all(
+      gaps, "", tail, [](Append& out, const Gap& gap, bool first) { gap_table(out, gap, first); },
+      sink);
+}
+
+}  // namespace
+
+void write_gaps_json(const GapReport& r, const TextSink& sink) {
+  write_json(r, ReportGaps{r}, sink);
+}
+void write_gaps_csv(const GapReport& r, const TextSink& sink) { write_csv(ReportGaps{r}, sink); }
+void write_gaps_table(const GapReport& r, const TextSink& sink) {
+  write_table(r, ReportGaps{r}, sink);
+}
+void write_gaps_json(const GapAudit& a, const TextSink& sink) { write_json(a, AuditGaps{a}, sink); }
+void write_gaps_csv(const GapAudit& a, const TextSink& sink) { write_csv(AuditGaps{a}, sink); }
+void write_gaps_table(const GapAudit& a, const TextSink& sink) {
+  write_table(a, AuditGaps{a}, sink);
 }
 
 std::string gaps_json(const GapReport& r) {

@@ -25,5 +25,9 @@ std::string gaps_table(const GapReport& report);
 void write_gaps_json(const GapReport& report, const TextSink& sink);
 void write_gaps_csv(const GapReport& report, const TextSink& sink);
 void write_gaps_table(const GapReport& report, const TextSink& sink);
+// The same from an audit, each block of gaps formatted as it is written (in parallel).
+void write_gaps_json(const GapAudit& audit, const TextSink& sink);
+void write_gaps_csv(const GapAudit& audit, const TextSink& sink);
+void write_gaps_table(const GapAudit& audit, const TextSink& sink);
 
 }  // namespace orgraph

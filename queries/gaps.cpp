@@ -245,7 +245,10 @@ Supervision analyse_supervision_reference(const OrgGraph& g) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rule checks shared by both paths.
+// Rule checks shared by both paths. Each gap comes from one check on one entity (its source):
+// a supervision cycle, a unit's load, a unit, a branch, an organization or a person.
+enum class GapSource : std::uint8_t { cycle, overload, unit, branch, org, person };
+
 class Auditor {
  public:
   Auditor(const OrgGraph& g, const GapOptions& o, const Supervision& s)
@@ -258,6 +261,19 @@ class Auditor {
         }
       }
     }
+    if (want(GapCode::overloaded_unit)) {  // peers: units of the same line and level
+      std::array<std::vector<std::uint32_t>, 16> counts;
+      for (Id u = 0; u < g.units.size(); ++u) {
+        counts[peer_group(u)].push_back(g.unit_sub_branches.degree(u));
+      }
+      for (std::size_t k = 0; k < counts.size(); ++k) {
+        auto& c = counts[k];
+        peers_[k] = static_cast<std::uint32_t>(c.size());
+        if (c.empty()) continue;
+        std::sort(c.begin(), c.end());
+        median_[k] = c[(c.size() - 1) / 2];
+      }
+    }
   }
 
   bool want(GapCode c) const { return severity_of(c) <= o_.min_severity; }
@@ -266,8 +282,42 @@ class Auditor {
   void check_org(Id o, std::vector<Gap>& out) const;
   void check_person(Id p, std::vector<Gap>& out) const;
   void check_unit(Id u, std::vector<Gap>& out) const;
-  void check_cycles(std::vector<Gap>& out) const;
-  void check_overload(std::vector<Gap>& out) const;
+  void check_cycle(Id c, std::vector<Gap>& out) const;
+  void check_overload(Id u, std::vector<Gap>& out) const;
+  // The checks one entity is audited by, in the order the gaps' "sources" are numbered.
+  void check(GapSource source, Id i, std::vector<Gap>& out) const {
+    switch (source) {
+      case GapSource::cycle:
+        return check_cycle(i, out);
+      case GapSource::overload:
+        return check_overload(i, out);
+      case GapSource::unit:
+        return check_unit(i, out);
+      case GapSource::branch:
+        return check_branch(i, out);
+      case GapSource::org:
+        return check_org(i, out);
+      case GapSource::person:
+        return check_person(i, out);
+    }
+  }
+  // How many entities a source checks.
+  std::size_t source_size(GapSource source) const {
+    switch (source) {
+      case GapSource::cycle:
+        return s_.cycles.size();
+      case GapSource::overload:
+      case GapSource::unit:
+        return g_.units.size();
+      case GapSource::branch:
+        return g_.branches.size();
+      case GapSource::org:
+        return g_.orgs.size();
+      case GapSource::person:
+        return g_.people.size();
+    }
+    return 0;
+  }
 
  private:
   // Labels used in messages: "ID (Name)", or the id alone when the name is empty.
@@ -467,10 +517,17 @@ class Auditor {
     return "attach " + unit_label(u) + " to " + unit_desc(to);
   }
 
+  std::size_t peer_group(Id u) const {
+    return static_cast<std::size_t>(g_.units[u].line) * 4 +
+           static_cast<std::size_t>(g_.units[u].level);
+  }
+
   const OrgGraph& g_;
   const GapOptions& o_;
   const Supervision& s_;
   std::vector<Id> area_district_;
+  std::array<std::uint32_t, 16> median_{};  // branches supervised: median of the peer group
+  std::array<std::uint32_t, 16> peers_{};   // units in the peer group
 };
 
 void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
@@ -907,83 +964,65 @@ void Auditor::check_unit(Id u, std::vector<Gap>& out) const {
   }
 }
 
-void Auditor::check_cycles(std::vector<Gap>& out) const {
+void Auditor::check_cycle(Id c, std::vector<Gap>& out) const {
   if (!want(GapCode::supervision_cycle)) return;
-  for (std::size_t c = 0; c < s_.cycles.size(); ++c) {
-    std::vector<Id> units = s_.cycles[c];
-    sort_units(units);
-    std::vector<std::string> ents;
-    for (Id u : units) ents.push_back(unit_key(u));
-    std::sort(ents.begin(), ents.end());
-    // The cycle's top: the unit at the highest level (then smallest id).
-    Id top = units[0];
-    for (Id u : units) {
-      if (is_above(g_.units[u].level, g_.units[top].level)) top = u;
-    }
-    std::string msg, sug;
-    if (units.size() == 1) {
-      msg = unit_label(top) + " supervises itself";
-      sug = "remove the supervision row in which " + std::string(g_.unit_ids[top]) +
-            " supervises itself";
-    } else {
-      msg = "units " + unit_list(units) + " supervise each other in a cycle";
-      std::vector<Id> inner;
-      for (Id s : g_.unit_superiors[top]) {
-        if (s_.cycle_of[s] == static_cast<Id>(c) && s != top) inner.push_back(s);
-      }
-      sort_units(inner);
-      sug =
-          "remove the supervision of " + std::string(g_.unit_ids[top]) + " by " + unit_list(inner);
-    }
-    bool outside_ok = false;
-    for (Id s : g_.unit_superiors[top]) outside_ok |= s_.cycle_of[s] == kNone && usable(s);
-    if (outside_ok) {
-      sug += "; it keeps its superior outside the cycle";
-    } else {
-      const Id to = best_superior_for_unit(top);
-      sug += to == kNone
-                 ? "; then ask the city organization department to designate a superior for " +
-                       std::string(g_.unit_ids[top])
-                 : " and attach " + std::string(g_.unit_ids[top]) + " to " + unit_desc(to);
-    }
-    emit(out, GapCode::supervision_cycle, std::move(ents), msg, sug, unit_district(units[0]));
+  std::vector<Id> units = s_.cycles[c];
+  sort_units(units);
+  std::vector<std::string> ents;
+  for (Id u : units) ents.push_back(unit_key(u));
+  std::sort(ents.begin(), ents.end());
+  // The cycle's top: the unit at the highest level (then smallest id).
+  Id top = units[0];
+  for (Id u : units) {
+    if (is_above(g_.units[u].level, g_.units[top].level)) top = u;
   }
+  std::string msg, sug;
+  if (units.size() == 1) {
+    msg = unit_label(top) + " supervises itself";
+    sug = "remove the supervision row in which " + std::string(g_.unit_ids[top]) +
+          " supervises itself";
+  } else {
+    msg = "units " + unit_list(units) + " supervise each other in a cycle";
+    std::vector<Id> inner;
+    for (Id s : g_.unit_superiors[top]) {
+      if (s_.cycle_of[s] == c && s != top) inner.push_back(s);
+    }
+    sort_units(inner);
+    sug = "remove the supervision of " + std::string(g_.unit_ids[top]) + " by " + unit_list(inner);
+  }
+  bool outside_ok = false;
+  for (Id s : g_.unit_superiors[top]) outside_ok |= s_.cycle_of[s] == kNone && usable(s);
+  if (outside_ok) {
+    sug += "; it keeps its superior outside the cycle";
+  } else {
+    const Id to = best_superior_for_unit(top);
+    sug += to == kNone
+               ? "; then ask the city organization department to designate a superior for " +
+                     std::string(g_.unit_ids[top])
+               : " and attach " + std::string(g_.unit_ids[top]) + " to " + unit_desc(to);
+  }
+  emit(out, GapCode::supervision_cycle, std::move(ents), msg, sug, unit_district(units[0]));
 }
 
-void Auditor::check_overload(std::vector<Gap>& out) const {
+void Auditor::check_overload(Id u, std::vector<Gap>& out) const {
   if (!want(GapCode::overloaded_unit)) return;
-  // Peers: units of the same line and level.
-  std::array<std::vector<std::uint32_t>, 16> counts;
-  for (Id u = 0; u < g_.units.size(); ++u) {
-    const int group = static_cast<int>(g_.units[u].line) * 4 + static_cast<int>(g_.units[u].level);
-    counts[group].push_back(g_.unit_sub_branches.degree(u));
+  const Unit& unit = g_.units[u];
+  const std::size_t group = peer_group(u);
+  const std::uint32_t n = g_.unit_sub_branches.degree(u);
+  if (n <= o_.overload_min || static_cast<double>(n) <= o_.overload_factor * median_[group]) {
+    return;
   }
-  std::array<std::uint32_t, 16> median{};
-  for (int k = 0; k < 16; ++k) {
-    auto& c = counts[k];
-    if (c.empty()) continue;
-    std::sort(c.begin(), c.end());
-    median[k] = c[(c.size() - 1) / 2];
-  }
-  for (Id u = 0; u < g_.units.size(); ++u) {
-    const Unit& unit = g_.units[u];
-    const int group = static_cast<int>(unit.line) * 4 + static_cast<int>(unit.level);
-    const std::uint32_t n = g_.unit_sub_branches.degree(u);
-    if (n <= o_.overload_min || static_cast<double>(n) <= o_.overload_factor * median[group]) {
-      continue;
-    }
-    char factor[32];
-    std::snprintf(factor, sizeof factor, "%g", o_.overload_factor);
-    const std::string msg =
-        unit_label(u) + " supervises " + std::to_string(n) + " branches, more than " + factor +
-        " times the median (" + std::to_string(median[group]) + ") of the " +
-        std::to_string(counts[group].size()) + " " + std::string(to_string(unit.line)) +
-        "-line units at " + std::string(to_string(unit.level)) + " level";
-    const std::string sug =
-        "share its supervision: hand branches to units of the same line below it, or set up "
-        "sub-committees by street or industry";
-    emit(out, GapCode::overloaded_unit, entities(unit_key(u), {}), msg, sug, unit_district(u));
-  }
+  char factor[32];
+  std::snprintf(factor, sizeof factor, "%g", o_.overload_factor);
+  const std::string msg = unit_label(u) + " supervises " + std::to_string(n) +
+                          " branches, more than " + factor + " times the median (" +
+                          std::to_string(median_[group]) + ") of the " +
+                          std::to_string(peers_[group]) + " " + std::string(to_string(unit.line)) +
+                          "-line units at " + std::string(to_string(unit.level)) + " level";
+  const std::string sug =
+      "share its supervision: hand branches to units of the same line below it, or set up "
+      "sub-committees by street or industry";
+  emit(out, GapCode::overloaded_unit, entities(unit_key(u), {}), msg, sug, unit_district(u));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1014,158 +1053,235 @@ bool gap_less(const Gap& a, const Gap& b) {
          std::tie(b.severity, b.code, b.entities, b.message, b.suggestion, b.district);
 }
 
-// The gaps one block of one check found, kept apart until the final sort moves each gap once to
-// its place (a nation has millions: a merged copy would be one more pass over fresh memory).
-using GapParts = std::vector<std::vector<Gap>>;
-
-// Sorting millions of gaps by gap_less chases pointers to strings at every comparison. Sort
-// compact records instead: severity, code and the first 22 bytes of the subject key packed into
-// integers (zero-padded, so integer order is byte order), falling back to gap_less on ties, then
-// to the order found (part by part), which is the same at any thread count.
-struct SortRecord {
-  std::uint64_t a, b, c;
-  std::uint32_t part, index;  // parts[part][index]
-};
-
-std::vector<Gap> sorted_by_keys(GapParts& parts) {
-  std::vector<std::size_t> start(parts.size() + 1, 0);
-  for (std::size_t p = 0; p < parts.size(); ++p) start[p + 1] = start[p] + parts[p].size();
-  std::vector<SortRecord> records(start.back());
-  auto pack = [](std::string_view s, std::size_t from, std::size_t bytes) {
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < bytes; ++i) {
-      const std::size_t k = from + i;
-      v = (v << 8) | (k < s.size() ? static_cast<unsigned char>(s[k]) : 0u);
-    }
-    return v;
-  };
-  par::for_each_index(0, parts.size(), 1, [&](std::size_t p) {
-    for (std::size_t i = 0; i < parts[p].size(); ++i) {
-      const Gap& g = parts[p][i];
-      const std::string_view key = g.entities.empty() ? std::string_view{} : g.entities[0];
-      SortRecord& r = records[start[p] + i];
-      r.a = (static_cast<std::uint64_t>(g.severity) << 56) |
-            (static_cast<std::uint64_t>(g.code) << 48) | pack(key, 0, 6);
-      r.b = pack(key, 6, 8);
-      r.c = pack(key, 14, 8);
-      r.part = static_cast<std::uint32_t>(p);
-      r.index = static_cast<std::uint32_t>(i);
-    }
-  });
-  const auto gap = [&](const SortRecord& r) -> const Gap& { return parts[r.part][r.index]; };
-  par::sort(records.begin(), records.end(), [&](const SortRecord& x, const SortRecord& y) {
-    if (x.a != y.a) return x.a < y.a;
-    if (x.b != y.b) return x.b < y.b;
-    if (x.c != y.c) return x.c < y.c;
-    if (gap_less(gap(x), gap(y))) return true;
-    if (gap_less(gap(y), gap(x))) return false;
-    return std::tie(x.part, x.index) < std::tie(y.part, y.index);
-  });
-  std::vector<Gap> out;
-  resize_touched(out, records.size());  // 128 bytes a gap: 280 MB for a nation
-  par::for_each_index(0, records.size(), 4096, [&](std::size_t i) {
-    out[i] = std::move(parts[records[i].part][records[i].index]);
-  });
-  // Freed in parallel too: millions of moved-from gaps.
-  par::for_each_index(0, parts.size(), 1,
-                      [&](std::size_t p) { std::vector<Gap>().swap(parts[p]); });
-  return out;
-}
-
-// The counts of a run of gaps, by code, severity and district.
+// The counts of some gaps, by code, severity and district.
 struct GapCounts {
-  std::array<std::uint64_t, kGapCodeCount> by_code{};
+  using ByCode = std::array<std::uint64_t, kGapCodeCount>;
+  ByCode by_code{};
   std::array<std::uint64_t, 3> by_severity{};
-  std::map<std::string_view, std::array<std::uint64_t, kGapCodeCount>> by_district;
+  std::map<std::string, ByCode, std::less<>> by_district;
+  ByCode* last = nullptr;  // neighbouring gaps mostly share their district: one lookup per run
+  std::string_view last_district;
+
+  void add(const Gap& gap) {
+    const auto code = static_cast<std::size_t>(gap.code);
+    ++by_code[code];
+    ++by_severity[static_cast<std::size_t>(gap.severity)];
+    if (last == nullptr || gap.district != last_district) {
+      auto it = by_district.find(gap.district);
+      if (it == by_district.end()) it = by_district.emplace(gap.district, ByCode{}).first;
+      last = &it->second;
+      last_district = it->first;
+    }
+    ++(*last)[code];
+  }
+  void add(const GapCounts& other) {
+    for (std::size_t k = 0; k < kGapCodeCount; ++k) by_code[k] += other.by_code[k];
+    for (std::size_t k = 0; k < 3; ++k) by_severity[k] += other.by_severity[k];
+    for (const auto& [district, counts] : other.by_district) {
+      auto it = by_district.find(district);
+      if (it == by_district.end()) it = by_district.emplace(district, ByCode{}).first;
+      for (std::size_t k = 0; k < kGapCodeCount; ++k) it->second[k] += counts[k];
+    }
+  }
+  void fill(GapTotals& t, Severity min_severity) const {
+    t.min_severity = min_severity;
+    t.by_code = by_code;
+    t.by_severity = by_severity;
+    t.by_district.clear();
+    for (const auto& [d, counts] : by_district) {
+      if (d != "none") t.by_district.push_back({d, counts});
+    }
+    if (const auto none = by_district.find("none"); none != by_district.end()) {
+      t.by_district.push_back({"none", none->second});
+    }
+  }
 };
 
-GapCounts count_gaps(std::span<const Gap> gaps) {
-  GapCounts c;
-  std::string_view last;  // neighbouring gaps mostly share their district: one lookup per run
-  std::array<std::uint64_t, kGapCodeCount>* counts = nullptr;
-  for (const Gap& gap : gaps) {
-    const auto code = static_cast<std::size_t>(gap.code);
-    ++c.by_code[code];
-    ++c.by_severity[static_cast<std::size_t>(gap.severity)];
-    if (counts == nullptr || gap.district != last) {
-      last = gap.district;
-      counts = &c.by_district[last];
-    }
-    ++(*counts)[code];
-  }
-  return c;
-}
+// The sources of gaps in the order the checks run (the order of equal gaps).
+constexpr std::array<GapSource, 6> kSources{GapSource::cycle, GapSource::overload,
+                                            GapSource::unit,  GapSource::branch,
+                                            GapSource::org,   GapSource::person};
 
-GapReport summarise(std::vector<Gap> gaps, const GapOptions& o) {
+// Serial reference: every check on every entity, every gap formatted, sorted by gap_less.
+GapReport audit_reference(const OrgGraph& g, const GapOptions& o) {
+  validate(o);
+  const Supervision s = analyse_supervision_reference(g);
+  const Auditor a(g, o, s);
   GapReport r;
-  r.min_severity = o.min_severity;
-  r.gaps = std::move(gaps);
-  const std::span<const Gap> all(r.gaps);
-  GapCounts c = par::map_reduce(
-      all.size(), std::size_t{1} << 16, GapCounts{},
-      [&](std::size_t lo, std::size_t hi) { return count_gaps(all.subspan(lo, hi - lo)); },
-      [](GapCounts x, GapCounts y) {
-        for (std::size_t k = 0; k < kGapCodeCount; ++k) x.by_code[k] += y.by_code[k];
-        for (std::size_t k = 0; k < 3; ++k) x.by_severity[k] += y.by_severity[k];
-        for (const auto& [d, counts] : y.by_district) {
-          auto& into = x.by_district[d];
-          for (std::size_t k = 0; k < kGapCodeCount; ++k) into[k] += counts[k];
-        }
-        return x;
-      });
-  r.by_code = c.by_code;
-  r.by_severity = c.by_severity;
-  for (const auto& [d, counts] : c.by_district) {
-    if (d != "none") r.by_district.push_back({std::string(d), counts});
+  for (GapSource source : kSources) {
+    for (std::size_t i = 0; i < a.source_size(source); ++i) {
+      a.check(source, static_cast<Id>(i), r.gaps);
+    }
   }
-  if (const auto none = c.by_district.find("none"); none != c.by_district.end()) {
-    r.by_district.push_back({"none", none->second});
-  }
+  std::sort(r.gaps.begin(), r.gaps.end(), gap_less);
+  GapCounts counts;
+  for (const Gap& gap : r.gaps) counts.add(gap);
+  counts.fill(r, o.min_severity);
   return r;
 }
 
-template <class Check>
-void run_checks(std::size_t n, bool parallel, GapParts& parts, Check&& check) {
-  if (!parallel) {
-    parts.emplace_back();
-    for (std::size_t i = 0; i < n; ++i) check(static_cast<Id>(i), parts.back());
-    return;
+// Sorting millions of gaps by gap_less would chase pointers to strings at every comparison, and
+// needs every gap formatted at once. Sort compact records instead: severity, code and the first
+// 22 bytes of the subject key packed into integers (zero-padded, so integer order is byte
+// order), then the order found (source, entity, ordinal); runs of records equal in the packed
+// part are then put in gap_less order by formatting just their gaps (order_ties).
+struct SortRecord {
+  std::uint64_t a = 0, b = 0, c = 0;
+  GapAudit::Ref ref;
+};
+
+std::uint64_t pack(std::string_view s, std::size_t from, std::size_t bytes) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < bytes; ++i) {
+    const std::size_t k = from + i;
+    v = (v << 8) | (k < s.size() ? static_cast<unsigned char>(s[k]) : 0u);
   }
-  constexpr std::size_t kBlock = 4096;
-  const std::size_t blocks = par::block_count(n, kBlock);
-  const std::size_t first = parts.size();
-  parts.resize(first + blocks);
-  par::for_each_index(0, blocks, 1, [&](std::size_t blk) {
-    const std::size_t lo = blk * kBlock;
-    const std::size_t hi = std::min(n, lo + kBlock);
-    for (std::size_t i = lo; i < hi; ++i) check(static_cast<Id>(i), parts[first + blk]);
+  return v;
+}
+
+SortRecord sort_record(const Gap& gap, GapAudit::Ref ref) {
+  const std::string_view key = gap.entities.empty() ? std::string_view{} : gap.entities[0];
+  SortRecord r;
+  r.a = (static_cast<std::uint64_t>(gap.severity) << 56) |
+        (static_cast<std::uint64_t>(gap.code) << 48) | pack(key, 0, 6);
+  r.b = pack(key, 6, 8);
+  r.c = pack(key, 14, 8);
+  r.ref = ref;
+  return r;
+}
+
+bool same_packed(const SortRecord& x, const SortRecord& y) {
+  return x.a == y.a && x.b == y.b && x.c == y.c;
+}
+
+bool record_less(const SortRecord& x, const SortRecord& y) {
+  return std::tie(x.a, x.b, x.c, x.ref.kind, x.ref.source, x.ref.ordinal) <
+         std::tie(y.a, y.b, y.c, y.ref.kind, y.ref.source, y.ref.ordinal);
+}
+
+// Gap `ref` formatted into scratch.
+Gap& format_gap(const Auditor& a, GapAudit::Ref ref, std::vector<Gap>& scratch) {
+  scratch.clear();
+  a.check(static_cast<GapSource>(ref.kind), ref.source, scratch);
+  return scratch.at(ref.ordinal);
+}
+
+// Sorted by record_less, each run of records equal in their packed part is put in gap_less order
+// (stable: equal gaps stay in the order found). A range handles the runs starting in it.
+void order_ties(std::vector<SortRecord>& records, const Auditor& a) {
+  const std::size_t n = records.size();
+  par::for_range(0, n, 1 << 14, [&](std::size_t lo, std::size_t hi) {
+    std::vector<Gap> scratch, run;
+    std::vector<std::size_t> order;
+    std::vector<SortRecord> copy;
+    std::size_t i = lo;
+    while (i > 0 && i < n && same_packed(records[i], records[lo - 1])) ++i;
+    while (i < hi) {
+      std::size_t j = i + 1;
+      while (j < n && same_packed(records[j], records[i])) ++j;
+      if (j - i > 1) {
+        run.clear();
+        for (std::size_t k = i; k < j; ++k)
+          run.push_back(std::move(format_gap(a, records[k].ref, scratch)));
+        order.resize(j - i);
+        for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t x, std::size_t y) { return gap_less(run[x], run[y]); });
+        copy.assign(records.begin() + static_cast<std::ptrdiff_t>(i),
+                    records.begin() + static_cast<std::ptrdiff_t>(j));
+        for (std::size_t k = 0; k < order.size(); ++k) records[i + k] = copy[order[k]];
+      }
+      i = j;
+    }
   });
 }
 
-GapReport audit(const OrgGraph& g, const GapOptions& o, bool parallel) {
-  validate(o);
-  const Supervision s = parallel ? analyse_supervision(g) : analyse_supervision_reference(g);
-  const Auditor a(g, o, s);
-  GapParts parts(1);
-  a.check_cycles(parts[0]);
-  a.check_overload(parts[0]);
-  run_checks(g.units.size(), parallel, parts,
-             [&](Id u, std::vector<Gap>& v) { a.check_unit(u, v); });
-  run_checks(g.branches.size(), parallel, parts,
-             [&](Id b, std::vector<Gap>& v) { a.check_branch(b, v); });
-  run_checks(g.orgs.size(), parallel, parts, [&](Id i, std::vector<Gap>& v) { a.check_org(i, v); });
-  run_checks(g.people.size(), parallel, parts,
-             [&](Id p, std::vector<Gap>& v) { a.check_person(p, v); });
-  if (parallel) return summarise(sorted_by_keys(parts), o);
-  std::vector<Gap> out;
-  for (auto& part : parts) {
-    for (auto& gap : part) out.push_back(std::move(gap));
-  }
-  std::sort(out.begin(), out.end(), gap_less);
-  return summarise(std::move(out), o);
+}  // namespace
+
+struct GapAudit::State {
+  State(const OrgGraph& graph, const GapOptions& o)
+      : options(o), supervision(analyse_supervision(graph)), auditor(graph, options, supervision) {}
+  GapOptions options;
+  Supervision supervision;
+  Auditor auditor;
+};
+
+Gap& GapAudit::format(std::size_t i, std::vector<Gap>& scratch) const {
+  return format_gap(state_->auditor, refs_[i], scratch);
 }
 
-}  // namespace
+const Gap& GapAudit::gap(std::size_t i, std::vector<Gap>& scratch) const {
+  return format(i, scratch);
+}
+
+GapReport GapAudit::report(std::size_t n) const {
+  GapReport r;
+  static_cast<GapTotals&>(r) = *this;
+  resize_touched(r.gaps, std::min(n, size()));
+  par::for_range(0, r.gaps.size(), 2048, [&](std::size_t lo, std::size_t hi) {
+    std::vector<Gap> scratch;
+    for (std::size_t i = lo; i < hi; ++i) r.gaps[i] = std::move(format(i, scratch));
+  });
+  return r;
+}
+
+GapAudit audit_gaps(const OrgGraph& graph, const GapOptions& options) {
+  validate(options);
+  auto state = std::make_shared<const GapAudit::State>(graph, options);
+  const Auditor& a = state->auditor;
+
+  // Every check on every entity, in fixed blocks; each block keeps the records and counts of the
+  // gaps it found, formatting them into one reused scratch list.
+  struct Block {
+    GapSource source;
+    std::size_t lo, hi;
+  };
+  constexpr std::size_t kBlock = 4096;
+  std::vector<Block> blocks;
+  for (GapSource source : kSources) {
+    const std::size_t n = a.source_size(source);
+    for (std::size_t lo = 0; lo < n; lo += kBlock)
+      blocks.push_back({source, lo, std::min(n, lo + kBlock)});
+  }
+  std::vector<std::vector<SortRecord>> found(blocks.size());
+  std::vector<GapCounts> counts(blocks.size());
+  par::for_each_index(0, blocks.size(), 1, [&](std::size_t k) {
+    const Block& block = blocks[k];
+    std::vector<Gap> scratch;
+    for (std::size_t i = block.lo; i < block.hi; ++i) {
+      scratch.clear();
+      a.check(block.source, static_cast<Id>(i), scratch);
+      for (std::size_t j = 0; j < scratch.size(); ++j) {
+        const GapAudit::Ref ref{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j),
+                                static_cast<std::uint8_t>(block.source)};
+        found[k].push_back(sort_record(scratch[j], ref));
+        counts[k].add(scratch[j]);
+      }
+    }
+  });
+
+  GapAudit audit;
+  GapCounts total;
+  for (const GapCounts& c : counts) total.add(c);
+  total.fill(audit, options.min_severity);
+
+  std::vector<std::size_t> start(blocks.size() + 1, 0);
+  for (std::size_t k = 0; k < blocks.size(); ++k) start[k + 1] = start[k] + found[k].size();
+  std::vector<SortRecord> records;
+  resize_touched(records, start.back());
+  par::for_each_index(0, blocks.size(), 1, [&](std::size_t k) {
+    std::copy(found[k].begin(), found[k].end(),
+              records.begin() + static_cast<std::ptrdiff_t>(start[k]));
+    std::vector<SortRecord>().swap(found[k]);
+  });
+  par::sort(records.begin(), records.end(), record_less);
+  order_ties(records, a);
+  resize_touched(audit.refs_, records.size());
+  par::for_each_index(0, records.size(), 1 << 14,
+                      [&](std::size_t i) { audit.refs_[i] = records[i].ref; });
+  audit.state_ = std::move(state);
+  return audit;
+}
 
 std::string_view to_string(Severity s) { return kSeverityNames[static_cast<std::size_t>(s)]; }
 std::string_view to_string(GapCode c) { return kCodeNames[static_cast<std::size_t>(c)]; }
@@ -1186,28 +1302,12 @@ std::optional<GapCode> parse_gap_code(std::string_view text) {
   return std::nullopt;
 }
 
-void truncate_gaps(GapReport& report, std::size_t keep) {
-  auto& gaps = report.gaps;
-  if (gaps.size() <= keep) return;
-  std::vector<std::pair<std::uintptr_t, std::size_t>> order;  // (address of the message, index)
-  order.reserve(gaps.size() - keep);
-  for (std::size_t i = keep; i < gaps.size(); ++i) {
-    order.emplace_back(reinterpret_cast<std::uintptr_t>(gaps[i].message.data()), i);
-  }
-  par::sort(order.begin(), order.end(), std::less<>());
-  for (const auto& entry : order) {
-    const Gap dropped = std::move(gaps[entry.second]);  // its strings are freed here
-  }
-  gaps.erase(gaps.begin() + static_cast<std::ptrdiff_t>(keep), gaps.end());
-  gaps.shrink_to_fit();
-}
-
 GapReport gaps(const OrgGraph& graph, const GapOptions& options) {
-  return audit(graph, options, true);
+  return audit_gaps(graph, options).report();
 }
 
 GapReport gaps_reference(const OrgGraph& graph, const GapOptions& options) {
-  return audit(graph, options, false);
+  return audit_reference(graph, options);
 }
 
 }  // namespace orgraph

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,26 +79,59 @@ struct DistrictGapCount {
   std::array<std::uint64_t, kGapCodeCount> by_code{};
 };
 
-struct GapReport {
+// The counts of an audit: by code, by severity and by district.
+struct GapTotals {
   Severity min_severity = Severity::info;
-  // Sorted by severity, code, then entity keys (then message), so identical at any --threads.
-  std::vector<Gap> gaps;
   std::array<std::uint64_t, kGapCodeCount> by_code{};
   std::array<std::uint64_t, 3> by_severity{};
   std::vector<DistrictGapCount> by_district;  // sorted by district id, "none" last
 
-  // How many gaps were found: the counts, not gaps.size(), so that it stays right when a caller
-  // keeps only the first gaps (the batch job, once its gap files are written).
+  // How many gaps were found: the counts, so that it stays right for a report holding only the
+  // first gaps (GapAudit::report(n)).
   std::uint64_t total() const { return by_severity[0] + by_severity[1] + by_severity[2]; }
 };
 
-// Keeps the first `keep` gaps and frees the others (the counts stay: total() is unchanged). The
-// dropped gaps are freed in the address order of their texts, not in list order: the list is
-// sorted by severity and code, so list order jumps through the heap, and at nation scale
-// (2.2M gaps, ~11M strings) that took twice as long (1.2 s against 0.6 s, one thread).
-void truncate_gaps(GapReport& report, std::size_t keep);
+struct GapReport : GapTotals {
+  // Sorted by severity, code, then entity keys (then message), so identical at any --threads.
+  std::vector<Gap> gaps;
+};
 
-// The audit. Parallel over branches, orgs, people and units (par::for_range), deterministic.
+// The audit with its gaps in report order, each gap's texts formatted only when asked for. A
+// nation has millions of gaps (2.2 million, 0.7 GB of text): holding them all formatted cost the
+// audit 1.7 GB of fresh memory, on this VM more time than finding them. A GapAudit keeps ~12
+// bytes a gap (which check found it, on which entity) and the writers format blocks of gaps in
+// parallel into reused buffers. It refers to the graph, which must outlive it.
+class GapAudit : public GapTotals {
+ public:
+  GapAudit() = default;
+  std::size_t size() const { return refs_.size(); }
+  bool empty() const { return refs_.empty(); }
+  // Gap i (in report order), formatted into `scratch`: valid until the next call with the same
+  // scratch. Keep one scratch per thread and reuse it; calls on one audit may run in parallel.
+  const Gap& gap(std::size_t i, std::vector<Gap>& scratch) const;
+  // The counts and the first min(n, size()) gaps formatted (in parallel).
+  GapReport report(std::size_t n) const;
+  GapReport report() const { return report(size()); }
+
+  struct State;  // the graph, the options and the supervision facts (gaps.cpp)
+  struct Ref {   // a gap: the `ordinal`-th found by check `kind` on entity `source`
+    std::uint32_t source = 0;
+    std::uint32_t ordinal = 0;
+    std::uint8_t kind = 0;
+  };
+
+ private:
+  friend GapAudit audit_gaps(const OrgGraph& graph, const GapOptions& options);
+  Gap& format(std::size_t i, std::vector<Gap>& scratch) const;
+  std::shared_ptr<const State> state_;
+  std::vector<Ref> refs_;
+};
+
+// The audit, texts formatted on demand: what the gaps command and the batch job write from.
+// Parallel over units, branches, orgs and people (par::for_range), deterministic.
+GapAudit audit_gaps(const OrgGraph& graph, const GapOptions& options = {});
+
+// The audit with every gap formatted: audit_gaps(graph, options).report().
 GapReport gaps(const OrgGraph& graph, const GapOptions& options = {});
 
 // Serial reference for tests: same rules, computed with plain loops; supervision cycles and
