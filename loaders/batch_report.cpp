@@ -82,7 +82,7 @@ ExportSelection network_selection(const OrgGraph& g, const BatchResults& r,
 }  // namespace
 
 void batch_exports(const OrgGraph& g, const Layout& layout, BatchResults& r,
-                   const std::function<void(const std::string& name, const ExportFileWriter& write)>& file) {
+                   const std::function<void(const ExportFiles& files)>& files) {
   BatchExportCounts& n = r.exports;
   // The largest clusters (they come sorted by size) up to the cap; always the largest one.
   ClusterReport clusters_part;
@@ -119,16 +119,21 @@ void batch_exports(const OrgGraph& g, const Layout& layout, BatchResults& r,
   // The same selections as `orgraph export --only clusters|joint-branches`.
   const ExportSelection clusters = select_clusters(g, clusters_part, kNone, false);
   const ExportSelection joint = select_joint_branches(g, joint_part, kNone, false);
-  ExportWriteOptions options;
-  auto one = [&](const std::string& name, const ExportSelection& selection, ExportFormat format) {
-    file(name, [&](const ExportSink& sink) { write_export(g, selection, layout, format, options, sink); });
+  ExportWriteOptions cluster_options, joint_options;
+  cluster_options.name = "uncovered clusters";
+  joint_options.name = "proposed joint branches";
+  auto one = [&](const ExportSelection& selection, ExportFormat format,
+                 const ExportWriteOptions& options) -> ExportFileWriter {
+    return [&, format](const ExportSink& sink) {
+      write_export(g, selection, layout, format, options, sink);
+    };
   };
-  options.name = "uncovered clusters";
-  one("clusters.cyjs", clusters, ExportFormat::cytoscape);
-  one("clusters.gexf", clusters, ExportFormat::gexf);
-  options.name = "proposed joint branches";
-  one("joint_branches.cyjs", joint, ExportFormat::cytoscape);
-  one("joint_branches.gexf", joint, ExportFormat::gexf);
+  // Largest first (joint branches, GEXF before Cytoscape), so that threads taking them in turn
+  // finish at about one time.
+  files({{"joint_branches.gexf", one(joint, ExportFormat::gexf, joint_options)},
+         {"joint_branches.cyjs", one(joint, ExportFormat::cytoscape, joint_options)},
+         {"clusters.gexf", one(clusters, ExportFormat::gexf, cluster_options)},
+         {"clusters.cyjs", one(clusters, ExportFormat::cytoscape, cluster_options)}});
 }
 
 void keep_report_gaps(BatchResults& r, const GapAudit& audit) {

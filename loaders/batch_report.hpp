@@ -48,11 +48,13 @@ struct BatchResults {
 // candidates left out of every group), each for
 // Cytoscape (.cyjs) and Gephi (.gexf), with at most results.exports.max_orgs organizations per
 // file (the largest cluster is always included); the counts go to results.exports. No people,
-// no people's names. For each file, calls file(name, write); write(sink) streams the contents
-// into sink, so big exports never sit in memory whole. `layout` is compute_layout(graph).
+// no people's names. Calls files() once with every file's (name, write), largest first, so
+// that the caller can write them side by side; write(sink) streams the contents into sink, so
+// big exports never sit in memory whole. `layout` is compute_layout(graph).
 using ExportFileWriter = std::function<void(const ExportSink& sink)>;
+using ExportFiles = std::vector<std::pair<std::string, ExportFileWriter>>;
 void batch_exports(const OrgGraph& graph, const Layout& layout, BatchResults& results,
-                   const std::function<void(const std::string& name, const ExportFileWriter& write)>& file);
+                   const std::function<void(const ExportFiles& files)>& files);
 
 // Rows of each table report.html shows (the rest are in the CSV files).
 inline constexpr std::size_t kReportRows = 300;
