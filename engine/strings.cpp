@@ -1,5 +1,7 @@
 #include "engine/strings.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <cstring>
 
@@ -50,7 +52,38 @@ namespace {
 constexpr std::size_t kPrefetchDistance = 16;
 }
 
-std::vector<std::pair<Id, Id>> Interner::build(const StringColumn& column) {
+namespace {
+
+// Inserts the strings `order` lists (in that order) by linear probing from their home slot;
+// a string equal to one already in the table is added to `duplicates` instead.
+void insert_serial(const StringColumn& column, std::span<const std::uint64_t> hashes,
+                   std::span<const std::uint32_t> order, std::span<Interner::Slot> slots,
+                   std::uint64_t mask, std::vector<std::pair<Id, Id>>& duplicates) {
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    if (k + kPrefetchDistance < order.size()) {
+      __builtin_prefetch(&slots[hashes[order[k + kPrefetchDistance]] & mask]);
+    }
+    const std::uint32_t i = order[k];
+    const std::uint64_t h = hashes[i];
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    for (std::uint64_t pos = h & mask;; pos = (pos + 1) & mask) {
+      Interner::Slot& slot = slots[pos];
+      if (slot.index == 0) {
+        slot.tag = tag;
+        slot.index = i + 1;
+        break;
+      }
+      if (slot.tag == tag && column[slot.index - 1] == column[i]) {
+        duplicates.emplace_back(i, slot.index - 1);
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::pair<Id, Id>> Interner::build(const StringColumn& column, bool parallel) {
   const std::size_t n = column.size();
   std::size_t capacity = 16;
   while (capacity < n * 2) capacity <<= 1;
@@ -60,33 +93,94 @@ std::vector<std::pair<Id, Id>> Interner::build(const StringColumn& column) {
     std::memset(static_cast<void*>(slots_.data() + lo), 0, (hi - lo) * sizeof(Slot));
   });
   mask_ = capacity - 1;
+  const std::span<Slot> slots(slots_.data(), capacity);
 
   FreshVector<std::uint64_t> hashes(n);
   par::for_each_index(0, n, 1 << 14, [&](std::size_t i) { hashes[i] = hash_string(column[i]); });
-
   std::vector<std::pair<Id, Id>> duplicates;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i + kPrefetchDistance < n) {
-      __builtin_prefetch(&slots_[hashes[i + kPrefetchDistance] & mask_]);
-    }
-    const std::uint64_t h = hashes[i];
-    const auto tag = static_cast<std::uint32_t>(h >> 32);
-    std::uint64_t pos = h & mask_;
-    const std::string_view key = column[static_cast<Id>(i)];
-    for (;;) {
-      Slot& slot = slots_[pos];
-      if (slot.index == 0) {
-        slot.tag = tag;
-        slot.index = static_cast<std::uint32_t>(i + 1);
-        break;
+
+  // The table is cut into ranges of kRangeSlots slots (512 KiB, one core's cache) and every
+  // string goes to the range of its home slot, in index order. Each range is filled by one
+  // worker, strings in index order; a string whose probe would run past its range's end is left
+  // for a serial pass at the end, in index order (with the table at most half full, few are).
+  // The layout depends on the ranges only, never on the thread count; a table of one range (up
+  // to 32k strings) is exactly the serial insertion in index order.
+  constexpr unsigned kRangeBits = 16;
+  const std::size_t ranges = parallel ? std::max<std::size_t>(1, capacity >> kRangeBits) : 1;
+  const unsigned shift = static_cast<unsigned>(std::countr_zero(capacity / ranges));
+  std::vector<std::uint32_t> order;
+  resize_touched(order, n);
+  std::vector<std::size_t> start(ranges + 1, 0);
+  if (ranges == 1) {
+    par::for_each_index(0, n, 1 << 16,
+                        [&](std::size_t i) { order[i] = static_cast<std::uint32_t>(i); });
+  } else {
+    // Counting sort by range: counts per (block, range), offsets in (range, block) order.
+    constexpr std::size_t kBlock = std::size_t{1} << 18;
+    const std::size_t blocks = par::block_count(n, kBlock);
+    std::vector<std::uint32_t> counts(blocks * ranges, 0);
+    par::for_each_index(0, blocks, 1, [&](std::size_t b) {
+      std::uint32_t* c = counts.data() + b * ranges;
+      for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+        ++c[(hashes[i] & mask_) >> shift];
       }
-      if (slot.tag == tag && column[slot.index - 1] == key) {
-        duplicates.emplace_back(static_cast<Id>(i), slot.index - 1);
-        break;
+    });
+    std::vector<std::size_t> offset(blocks * ranges);
+    std::size_t total = 0;
+    for (std::size_t r = 0; r < ranges; ++r) {
+      start[r] = total;
+      for (std::size_t b = 0; b < blocks; ++b) {
+        offset[b * ranges + r] = total;
+        total += counts[b * ranges + r];
       }
-      pos = (pos + 1) & mask_;
     }
+    start[ranges] = total;
+    par::for_each_index(0, blocks, 1, [&](std::size_t b) {
+      std::size_t* at = offset.data() + b * ranges;
+      for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+        order[at[(hashes[i] & mask_) >> shift]++] = static_cast<std::uint32_t>(i);
+      }
+    });
   }
+  if (ranges == 1) {
+    insert_serial(column, hashes, order, slots, mask_, duplicates);
+    return duplicates;
+  }
+  std::vector<std::vector<std::uint32_t>> left(ranges);
+  std::vector<std::vector<std::pair<Id, Id>>> found(ranges);
+  par::for_each_index(0, ranges, 1, [&](std::size_t r) {
+    const std::uint64_t end = (static_cast<std::uint64_t>(r) + 1) << shift;
+    for (std::size_t k = start[r]; k < start[r + 1]; ++k) {
+      if (k + kPrefetchDistance < start[r + 1]) {
+        __builtin_prefetch(&hashes[order[k + kPrefetchDistance]]);
+      }
+      const std::uint32_t i = order[k];
+      const std::uint64_t h = hashes[i];
+      const auto tag = static_cast<std::uint32_t>(h >> 32);
+      std::uint64_t pos = h & mask_;
+      for (; pos < end; ++pos) {
+        Slot& slot = slots_[pos];
+        if (slot.index == 0) {
+          slot.tag = tag;
+          slot.index = i + 1;
+          break;
+        }
+        if (slot.tag == tag && column[slot.index - 1] == column[i]) {
+          found[r].emplace_back(i, slot.index - 1);
+          break;
+        }
+      }
+      if (pos == end) left[r].push_back(i);
+    }
+  });
+  std::vector<std::uint32_t> rest;
+  for (std::size_t r = 0; r < ranges; ++r) {
+    rest.insert(rest.end(), left[r].begin(), left[r].end());
+    duplicates.insert(duplicates.end(), found[r].begin(), found[r].end());
+  }
+  std::sort(rest.begin(), rest.end());
+  insert_serial(column, hashes, rest, slots, mask_, duplicates);
+  par::sort(duplicates.begin(), duplicates.end(), std::less<>());
   return duplicates;
 }
 

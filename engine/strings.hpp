@@ -55,8 +55,10 @@ std::string content_checksum(std::string_view bytes);
 class Interner {
  public:
   // Rebuilds the table over every string of `column`. Returns, for each string that repeats an
-  // earlier one, the pair (duplicate index, first index); such duplicates are not indexed.
-  std::vector<std::pair<Id, Id>> build(const StringColumn& column);
+  // earlier one, the pair (duplicate index, first index), in index order; such duplicates are
+  // not indexed. Parallel over ranges of the table (the layout is the same at any thread
+  // count); parallel = false is the serial reference, every string inserted in index order.
+  std::vector<std::pair<Id, Id>> build(const StringColumn& column, bool parallel = true);
   // Index of s, or kNone.
   Id find(const StringColumn& column, std::string_view s) const;
   // Resolves many keys at once (in parallel, with prefetching); out[i] = index or kNone.
