@@ -115,13 +115,14 @@ std::vector<std::pair<Id, Id>> Interner::build(const StringColumn& column, bool 
     par::for_each_index(0, n, 1 << 16,
                         [&](std::size_t i) { order[i] = static_cast<std::uint32_t>(i); });
   } else {
-    // Counting sort by range: counts per (block, range), offsets in (range, block) order.
-    constexpr std::size_t kBlock = std::size_t{1} << 18;
-    const std::size_t blocks = par::block_count(n, kBlock);
+    // Counting sort by range: counts per (block, range), offsets in (range, block) order. At
+    // most 64 blocks, so that the counts stay small beside the table (64 x ranges).
+    const std::size_t block = std::max<std::size_t>(std::size_t{1} << 18, (n + 63) / 64);
+    const std::size_t blocks = par::block_count(n, block);
     std::vector<std::uint32_t> counts(blocks * ranges, 0);
     par::for_each_index(0, blocks, 1, [&](std::size_t b) {
       std::uint32_t* c = counts.data() + b * ranges;
-      for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+      for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i) {
         ++c[(hashes[i] & mask_) >> shift];
       }
     });
@@ -137,7 +138,7 @@ std::vector<std::pair<Id, Id>> Interner::build(const StringColumn& column, bool 
     start[ranges] = total;
     par::for_each_index(0, blocks, 1, [&](std::size_t b) {
       std::size_t* at = offset.data() + b * ranges;
-      for (std::size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i) {
+      for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i) {
         order[at[(hashes[i] & mask_) >> shift]++] = static_cast<std::uint32_t>(i);
       }
     });

@@ -108,6 +108,36 @@ TEST_P(InternerTest, BuildEqualsTheSerialReference) {
   }
 }
 
+// 600,000 strings: 32 ranges of the table and 3 blocks of the counting sort that groups the
+// strings by range.
+TEST_P(InternerTest, ManyStringsAcrossBlocksAndRanges) {
+  std::mt19937_64 rng(9);
+  StringColumn column;
+  std::vector<std::string> strings;
+  for (std::size_t i = 0; i < 600000; ++i) {
+    strings.push_back(i % 7 == 3 ? strings[rng() % i] : "P" + std::to_string(rng() % 100000000));
+    column.push_back(strings.back());
+  }
+  Interner fast, reference;
+  const auto duplicates = fast.build(column);
+  EXPECT_EQ(duplicates, reference.build(column, false));
+  EXPECT_GT(duplicates.size(), 600000u / 7);
+  for (std::size_t i = 0; i < strings.size(); i += 97) {
+    const Id at = fast.find(column, strings[i]);
+    ASSERT_NE(at, kNone) << strings[i];
+    ASSERT_EQ(strings[at], strings[i]);
+    ASSERT_LE(at, i);
+    ASSERT_EQ(at, reference.find(column, strings[i]));
+  }
+  par::set_threads(1);
+  Interner one;
+  one.build(column);
+  ASSERT_EQ(one.mask(), fast.mask());
+  for (std::uint64_t pos = 0; pos <= fast.mask(); ++pos) {
+    ASSERT_EQ(one.slots()[pos].index, fast.slots()[pos].index) << pos;
+  }
+}
+
 TEST_P(InternerTest, EmptyAndSmallColumns) {
   StringColumn empty;
   Interner index;
