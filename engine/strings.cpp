@@ -50,9 +50,6 @@ std::string content_checksum(std::string_view bytes) {
 
 namespace {
 constexpr std::size_t kPrefetchDistance = 16;
-}
-
-namespace {
 
 // Inserts the strings `order` lists (in that order) by linear probing from their home slot;
 // a string equal to one already in the table is added to `duplicates` instead.
@@ -99,54 +96,53 @@ std::vector<std::pair<Id, Id>> Interner::build(const StringColumn& column, bool 
   par::for_each_index(0, n, 1 << 14, [&](std::size_t i) { hashes[i] = hash_string(column[i]); });
   std::vector<std::pair<Id, Id>> duplicates;
 
-  // The table is cut into ranges of kRangeSlots slots (512 KiB, one core's cache) and every
-  // string goes to the range of its home slot, in index order. Each range is filled by one
-  // worker, strings in index order; a string whose probe would run past its range's end is left
-  // for a serial pass at the end, in index order (with the table at most half full, few are).
-  // The layout depends on the ranges only, never on the thread count; a table of one range (up
-  // to 32k strings) is exactly the serial insertion in index order.
+  // The table is cut into ranges of 2^16 slots (512 KiB, one core's cache) and every string
+  // goes to the range of its home slot, in index order. Each range is filled by one worker,
+  // strings in index order; a string whose probe would run past its range's end is left for a
+  // serial pass at the end, in index order (with the table at most half full, few are). The
+  // layout depends on the ranges only, never on the thread count; a table of one range (up to
+  // 32k strings) is exactly the serial insertion in index order.
   constexpr unsigned kRangeBits = 16;
   const std::size_t ranges = parallel ? std::max<std::size_t>(1, capacity >> kRangeBits) : 1;
-  const unsigned shift = static_cast<unsigned>(std::countr_zero(capacity / ranges));
-  std::vector<std::uint32_t> order;
-  resize_touched(order, n);
-  std::vector<std::size_t> start(ranges + 1, 0);
-  if (ranges == 1) {
-    par::for_each_index(0, n, 1 << 16,
-                        [&](std::size_t i) { order[i] = static_cast<std::uint32_t>(i); });
-  } else {
-    // Counting sort by range: counts per (block, range), offsets in (range, block) order. At
-    // most 64 blocks, so that the counts stay small beside the table (64 x ranges).
-    const std::size_t block = std::max<std::size_t>(std::size_t{1} << 18, (n + 63) / 64);
-    const std::size_t blocks = par::block_count(n, block);
-    std::vector<std::uint32_t> counts(blocks * ranges, 0);
-    par::for_each_index(0, blocks, 1, [&](std::size_t b) {
-      std::uint32_t* c = counts.data() + b * ranges;
-      for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i) {
-        ++c[(hashes[i] & mask_) >> shift];
-      }
-    });
-    std::vector<std::size_t> offset(blocks * ranges);
-    std::size_t total = 0;
-    for (std::size_t r = 0; r < ranges; ++r) {
-      start[r] = total;
-      for (std::size_t b = 0; b < blocks; ++b) {
-        offset[b * ranges + r] = total;
-        total += counts[b * ranges + r];
-      }
-    }
-    start[ranges] = total;
-    par::for_each_index(0, blocks, 1, [&](std::size_t b) {
-      std::size_t* at = offset.data() + b * ranges;
-      for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i) {
-        order[at[(hashes[i] & mask_) >> shift]++] = static_cast<std::uint32_t>(i);
-      }
-    });
-  }
-  if (ranges == 1) {
+  if (ranges == 1) {  // the serial reference
+    std::vector<std::uint32_t> order(n);
+    for (std::size_t i = 0; i < n; ++i) order[i] = static_cast<std::uint32_t>(i);
     insert_serial(column, hashes, order, slots, mask_, duplicates);
     return duplicates;
   }
+  const unsigned shift = static_cast<unsigned>(std::countr_zero(capacity / ranges));
+
+  // Counting sort by range: counts per (block, range), offsets in (range, block) order. At most
+  // 64 blocks, so that the counts stay small beside the table (64 x ranges).
+  const std::size_t block = std::max<std::size_t>(std::size_t{1} << 18, (n + 63) / 64);
+  const std::size_t blocks = par::block_count(n, block);
+  std::vector<std::uint32_t> counts(blocks * ranges, 0);
+  par::for_each_index(0, blocks, 1, [&](std::size_t b) {
+    std::uint32_t* c = counts.data() + b * ranges;
+    for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i) {
+      ++c[(hashes[i] & mask_) >> shift];
+    }
+  });
+  std::vector<std::size_t> start(ranges + 1, 0), offset(blocks * ranges);
+  std::size_t total = 0;
+  for (std::size_t r = 0; r < ranges; ++r) {
+    start[r] = total;
+    for (std::size_t b = 0; b < blocks; ++b) {
+      offset[b * ranges + r] = total;
+      total += counts[b * ranges + r];
+    }
+  }
+  start[ranges] = total;
+  std::vector<std::uint32_t> order;
+  resize_touched(order, n);
+  par::for_each_index(0, blocks, 1, [&](std::size_t b) {
+    std::size_t* at = offset.data() + b * ranges;
+    for (std::size_t i = b * block; i < std::min(n, (b + 1) * block); ++i) {
+      order[at[(hashes[i] & mask_) >> shift]++] = static_cast<std::uint32_t>(i);
+    }
+  });
+
+  // The ranges, each by one worker.
   std::vector<std::vector<std::uint32_t>> left(ranges);
   std::vector<std::vector<std::pair<Id, Id>>> found(ranges);
   par::for_each_index(0, ranges, 1, [&](std::size_t r) {
