@@ -1167,31 +1167,43 @@ Gap& format_gap(const Auditor& a, GapAudit::Ref ref, std::vector<Gap>& scratch) 
 }
 
 // Sorted by record_less, each run of records equal in their packed part is put in gap_less order
-// (stable: equal gaps stay in the order found). A range handles the runs starting in it.
+// (stable: equal gaps stay in the order found).
 void order_ties(std::vector<SortRecord>& records, const Auditor& a) {
+  // First the runs of two or more (reading only: a range lists the runs starting in it), then
+  // each run reordered by one worker, which reads and writes that run alone.
   const std::size_t n = records.size();
-  par::for_range(0, n, 1 << 14, [&](std::size_t lo, std::size_t hi) {
-    std::vector<Gap> scratch, run;
-    std::vector<std::size_t> order;
-    std::vector<SortRecord> copy;
+  constexpr std::size_t kGrain = 1 << 14;
+  std::vector<std::vector<std::pair<std::size_t, std::size_t>>> found(par::block_count(n, kGrain));
+  par::for_each_index(0, found.size(), 1, [&](std::size_t b) {
+    const std::size_t lo = b * kGrain, hi = std::min(n, lo + kGrain);
     std::size_t i = lo;
     while (i > 0 && i < n && same_packed(records[i], records[lo - 1])) ++i;
     while (i < hi) {
       std::size_t j = i + 1;
       while (j < n && same_packed(records[j], records[i])) ++j;
-      if (j - i > 1) {
-        run.clear();
-        for (std::size_t k = i; k < j; ++k)
-          run.push_back(std::move(format_gap(a, records[k].ref, scratch)));
-        order.resize(j - i);
-        for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
-        std::stable_sort(order.begin(), order.end(),
-                         [&](std::size_t x, std::size_t y) { return gap_less(run[x], run[y]); });
-        copy.assign(records.begin() + static_cast<std::ptrdiff_t>(i),
-                    records.begin() + static_cast<std::ptrdiff_t>(j));
-        for (std::size_t k = 0; k < order.size(); ++k) records[i + k] = copy[order[k]];
-      }
+      if (j - i > 1) found[b].emplace_back(i, j);
       i = j;
+    }
+  });
+  std::vector<std::pair<std::size_t, std::size_t>> runs;
+  for (const auto& f : found) runs.insert(runs.end(), f.begin(), f.end());
+  par::for_range(0, runs.size(), 64, [&](std::size_t lo, std::size_t hi) {
+    std::vector<Gap> scratch, run;
+    std::vector<std::size_t> order;
+    std::vector<SortRecord> copy;
+    for (std::size_t r = lo; r < hi; ++r) {
+      const auto [i, j] = runs[r];
+      run.clear();
+      for (std::size_t k = i; k < j; ++k) {
+        run.push_back(std::move(format_gap(a, records[k].ref, scratch)));
+      }
+      order.resize(j - i);
+      for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+      std::stable_sort(order.begin(), order.end(),
+                       [&](std::size_t x, std::size_t y) { return gap_less(run[x], run[y]); });
+      copy.assign(records.begin() + static_cast<std::ptrdiff_t>(i),
+                  records.begin() + static_cast<std::ptrdiff_t>(j));
+      for (std::size_t k = 0; k < order.size(); ++k) records[i + k] = copy[order[k]];
     }
   });
 }
