@@ -7,6 +7,8 @@
 #include <cstring>
 #include <iostream>
 #include <new>
+#include <optional>
+#include <string>
 
 #include "cli/common.hpp"
 #include "engine/diagnostics.hpp"
@@ -23,20 +25,29 @@ constexpr const char* kExitCodes =
 // expensive: glibc's tunable glibc.malloc.hugetlb=1 makes malloc ask for transparent huge pages
 // (CSV parsing about 2x faster, docs/benchmarks.md), and mmap_max=0 with a high trim threshold
 // keeps freed blocks in the heap for the next table instead of returning them to the kernel,
-// which would zero them again. Tunables are read only at start-up, so the process re-executes
-// itself once with them set. ORGRAPH_NO_HUGEPAGES=1 turns this off.
+// which would zero them again. arena_max=1 keeps the worker threads in that same heap: glibc
+// gives each thread an arena of its own, in 64 MiB mappings it never asks huge pages for, and
+// with them a 2-thread nation batch took 100,000-220,000 4 KiB faults (3,500 with one arena) and
+// its load, gap files and exports phases were 20-45% slower (docs/benchmarks.md). Our parallel
+// loops allocate big arrays up front, so the one arena's lock is seldom contended. Tunables are
+// read only at start-up, so the process re-executes itself once with them set.
+// ORGRAPH_NO_HUGEPAGES=1 turns this off.
 void reexec_with_huge_pages(char** argv) {
   if (std::getenv("ORGRAPH_NO_HUGEPAGES") != nullptr) return;
-  const char* current = std::getenv("GLIBC_TUNABLES");
-  if (current != nullptr && std::strstr(current, "glibc.malloc.hugetlb") != nullptr) return;
-  std::string tunables = current != nullptr && *current != '\0' ? std::string(current) + ":" : "";
+  const char* env = std::getenv("GLIBC_TUNABLES");
+  if (env != nullptr && std::strstr(env, "glibc.malloc.hugetlb") != nullptr) return;
+  // A copy: setenv below may free the string getenv pointed at.
+  const std::optional<std::string> current =
+      env != nullptr ? std::optional<std::string>(env) : std::nullopt;
+  std::string tunables = current && !current->empty() ? *current + ":" : "";
   tunables +=
-      "glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736";
+      "glibc.malloc.hugetlb=1:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=68719476736:"
+      "glibc.malloc.arena_max=1";
   if (::setenv("GLIBC_TUNABLES", tunables.c_str(), 1) != 0) return;
   ::execv("/proc/self/exe", argv);
   // exec failed: carry on without huge pages, with the environment as it was.
-  if (current != nullptr) {
-    ::setenv("GLIBC_TUNABLES", tunables.substr(0, tunables.rfind(':')).c_str(), 1);
+  if (current) {
+    ::setenv("GLIBC_TUNABLES", current->c_str(), 1);
   } else {
     ::unsetenv("GLIBC_TUNABLES");
   }
