@@ -51,6 +51,23 @@ std::string content_checksum(std::string_view bytes) {
 namespace {
 constexpr std::size_t kPrefetchDistance = 16;
 
+// Offers string i (its hash's high half as `tag`) to `slot`: an empty slot takes it (true); a
+// slot holding an equal string records the duplicate (true); another string's slot: false, and
+// the probe goes on to the next slot.
+bool place(Interner::Slot& slot, std::uint32_t tag, std::uint32_t i, const StringColumn& column,
+           std::vector<std::pair<Id, Id>>& duplicates) {
+  if (slot.index == 0) {
+    slot.tag = tag;
+    slot.index = i + 1;
+    return true;
+  }
+  if (slot.tag == tag && column[slot.index - 1] == column[i]) {
+    duplicates.emplace_back(i, slot.index - 1);
+    return true;
+  }
+  return false;
+}
+
 // Inserts the strings `order` lists (in that order) by linear probing from their home slot;
 // a string equal to one already in the table is added to `duplicates` instead.
 void insert_serial(const StringColumn& column, std::span<const std::uint64_t> hashes,
@@ -61,20 +78,9 @@ void insert_serial(const StringColumn& column, std::span<const std::uint64_t> ha
       __builtin_prefetch(&slots[hashes[order[k + kPrefetchDistance]] & mask]);
     }
     const std::uint32_t i = order[k];
-    const std::uint64_t h = hashes[i];
-    const auto tag = static_cast<std::uint32_t>(h >> 32);
-    for (std::uint64_t pos = h & mask;; pos = (pos + 1) & mask) {
-      Interner::Slot& slot = slots[pos];
-      if (slot.index == 0) {
-        slot.tag = tag;
-        slot.index = i + 1;
-        break;
-      }
-      if (slot.tag == tag && column[slot.index - 1] == column[i]) {
-        duplicates.emplace_back(i, slot.index - 1);
-        break;
-      }
-    }
+    const auto tag = static_cast<std::uint32_t>(hashes[i] >> 32);
+    std::uint64_t pos = hashes[i] & mask;
+    while (!place(slots[pos], tag, i, column, duplicates)) pos = (pos + 1) & mask;
   }
 }
 
@@ -152,21 +158,9 @@ std::vector<std::pair<Id, Id>> Interner::build(const StringColumn& column, bool 
         __builtin_prefetch(&hashes[order[k + kPrefetchDistance]]);
       }
       const std::uint32_t i = order[k];
-      const std::uint64_t h = hashes[i];
-      const auto tag = static_cast<std::uint32_t>(h >> 32);
-      std::uint64_t pos = h & mask_;
-      for (; pos < end; ++pos) {
-        Slot& slot = slots_[pos];
-        if (slot.index == 0) {
-          slot.tag = tag;
-          slot.index = i + 1;
-          break;
-        }
-        if (slot.tag == tag && column[slot.index - 1] == column[i]) {
-          found[r].emplace_back(i, slot.index - 1);
-          break;
-        }
-      }
+      const auto tag = static_cast<std::uint32_t>(hashes[i] >> 32);
+      std::uint64_t pos = hashes[i] & mask_;
+      while (pos < end && !place(slots_[pos], tag, i, column, found[r])) ++pos;
       if (pos == end) left[r].push_back(i);
     }
   });
