@@ -25,6 +25,7 @@ enum ExitCode : int {
   kIoError = 4,        // a file could not be read or written
   kSnapshotRefused = 5,  // a snapshot from another version, or damaged
   kNotFound = 6,       // an id given on the command line (--org, --area) does not exist
+  kOutOfMemory = 7,    // the input needs more memory than the process may use
 };
 
 struct Globals {

@@ -19,7 +19,7 @@ namespace {
 
 constexpr const char* kExitCodes =
     "Exit codes: 0 ok, 1 internal error, 2 usage error, 3 invalid input data, 4 file not "
-    "readable/writable, 5 snapshot refused, 6 id not found.";
+    "readable/writable, 5 snapshot refused, 6 id not found, 7 out of memory.";
 
 // Loading a nation touches gigabytes of fresh memory, and in our VM every 4 KiB page fault is
 // expensive: glibc's tunable glibc.malloc.hugetlb=1 makes malloc ask for transparent huge pages
@@ -128,7 +128,7 @@ int main(int argc, char** argv) {
   } catch (const std::bad_alloc&) {
     std::cerr << "orgraph: out of memory: this input needs more memory than the process may use "
                  "(README, Limits: loading CSV peaks at about 3.2 bytes per byte of CSV)\n";
-    return kInternalError;
+    return kOutOfMemory;
   } catch (const std::exception& e) {
     std::cerr << "orgraph: internal error: " << e.what() << '\n';
     return kInternalError;
