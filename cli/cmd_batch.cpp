@@ -60,6 +60,19 @@ class ReportFolder {
     });
     for (const auto& [name, write] : files) written_.push_back((dir_ / name).string());
   }
+  // Two files from one writer, write(first's sink, second's sink): for outputs that share
+  // their formatting (gaps.csv and gaps.json).
+  void stream_pair(const std::string& first, const std::string& second,
+                   const std::function<void(const TextSink&, const TextSink&)>& write) {
+    Output a((dir_ / first).string(), Durability::later);
+    Output b((dir_ / second).string(), Durability::later);
+    write([&](std::string_view piece) { a.write(piece); },
+          [&](std::string_view piece) { b.write(piece); });
+    a.commit();
+    b.commit();
+    written_.push_back((dir_ / first).string());
+    written_.push_back((dir_ / second).string());
+  }
   // Waits until every file written so far, and the folder, are on the disk.
   void sync() {
     written_.push_back(dir_.string());
@@ -126,9 +139,9 @@ int run_batch(const BatchArgs& a, const Globals& g) {
   ReportFolder folder(partial);
   try {
     progress.begin("gap files");
-    folder.stream_together(
-        {{"gaps.csv", [&](const TextSink& sink) { write_gaps_csv(audit, sink); }},
-         {"gaps.json", [&](const TextSink& sink) { write_gaps_json(audit, sink); }}});
+    folder.stream_pair("gaps.csv", "gaps.json", [&](const TextSink& csv, const TextSink& json) {
+      write_gaps_csv_and_json(audit, csv, json);
+    });
     keep_report_gaps(r, audit);
     audit = GapAudit();
 

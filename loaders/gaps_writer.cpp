@@ -154,6 +154,8 @@ void gap_table(Append& out, const Gap& gap, bool) {
   out.put('\n');
 }
 
+constexpr std::size_t kGapsPerBlock = 2048;  // formatted by one task
+
 // The gaps of a report (formatted already) or of an audit (formatted block by block).
 struct ReportGaps {
   const GapReport& report;
@@ -170,10 +172,9 @@ struct AuditGaps {
 template <class List, class One>
 void write_all(const List& gaps, std::string_view head, std::string_view tail, One one,
                const TextSink& sink) {
-  constexpr std::size_t kGrain = 2048;
   if (!head.empty()) sink(head);
   stream_blocks(
-      gaps.size(), kGrain,
+      gaps.size(), kGapsPerBlock,
       [&](std::size_t lo, std::size_t hi, std::string& text) {
         Append out{text};
         std::vector<Gap> scratch;
@@ -192,9 +193,11 @@ std::string to_text(Write write) {
 
 bool admitted(GapCode c, Severity min) { return severity_of(c) <= min; }
 
-template <class List>
-void write_json(const GapTotals& r, const List& gaps, const TextSink& sink) {
-  // Everything after the gap array, written by JsonOut as one object then spliced.
+constexpr std::string_view kJsonHead = "{\"gaps\":[";
+constexpr std::string_view kCsvHeader = "code,severity,entities,district,message,suggestion\n";
+
+// Everything after the gap array of `total` gaps, written by JsonOut as one object then spliced.
+std::string json_tail(const GapTotals& r, std::size_t total) {
   JsonOut j;
   j.begin_object();
   j.key("summary").begin_object();
@@ -203,7 +206,7 @@ void write_json(const GapTotals& r, const List& gaps, const TextSink& sink) {
     if (admitted(code, r.min_severity)) j.key(to_string(code)).num(r.by_code[c]);
   }
   j.end_object();
-  j.key("total").num(gaps.size());
+  j.key("total").num(total);
   j.key("severity").str(to_string(r.min_severity));
   j.key("by_severity").begin_object();
   for (std::size_t s = 0; s < r.by_severity.size(); ++s) {
@@ -222,16 +225,20 @@ void write_json(const GapTotals& r, const List& gaps, const TextSink& sink) {
   j.end_object();
   j.end_object();
   const std::string rest = j.take();  // "{...}\n"
-  const std::string tail = "]," + rest.substr(1);
+  return "]," + rest.substr(1);
+}
+
+template <class List>
+void write_json(const GapTotals& r, const List& gaps, const TextSink& sink) {
   write_all(
-      gaps, "{\"gaps\":[", tail,
+      gaps, kJsonHead, json_tail(r, gaps.size()),
       [](Append& out, const Gap& gap, bool first) { gap_json(out, gap, first); }, sink);
 }
 
 template <class List>
 void write_csv(const List& gaps, const TextSink& sink) {
   write_all(
-      gaps, "code,severity,entities,district,message,suggestion\n", "",
+      gaps, kCsvHeader, "",
       [](Append& out, const Gap& gap, bool first) { gap_csv(out, gap, first); }, sink);
 }
 
@@ -274,6 +281,40 @@ void write_gaps_json(const GapAudit& a, const TextSink& sink) { write_json(a, Au
 void write_gaps_csv(const GapAudit& a, const TextSink& sink) { write_csv(AuditGaps{a}, sink); }
 void write_gaps_table(const GapAudit& a, const TextSink& sink) {
   write_table(a, AuditGaps{a}, sink);
+}
+
+void write_gaps_csv_and_json(const GapAudit& a, const TextSink& csv, const TextSink& json) {
+  struct Texts {
+    std::string csv, json;
+  };
+  csv(kCsvHeader);
+  json(kJsonHead);
+  stream_block_texts<Texts>(
+      a.size(), kGapsPerBlock,
+      [&](std::size_t lo, std::size_t hi, Texts& texts) {
+        texts.csv.clear();
+        texts.json.clear();
+        Append to_csv{texts.csv}, to_json{texts.json};
+        std::vector<Gap> scratch;
+        for (std::size_t i = lo; i < hi; ++i) {
+          const Gap& gap = a.gap(i, scratch);
+          gap_csv(to_csv, gap, i == 0);
+          gap_json(to_json, gap, i == 0);
+        }
+      },
+      [&](std::span<const Texts> blocks) {
+        // One task per file: the kernel writes into one file at a time.
+        par::for_each_index(0, 2, 1, [&](std::size_t file) {
+          for (const Texts& texts : blocks) {
+            if (file == 0) {
+              csv(texts.csv);
+            } else {
+              json(texts.json);
+            }
+          }
+        });
+      });
+  json(json_tail(a, a.size()));
 }
 
 std::string gaps_json(const GapReport& r) {

@@ -29,5 +29,8 @@ void write_gaps_table(const GapReport& report, const TextSink& sink);
 void write_gaps_json(const GapAudit& audit, const TextSink& sink);
 void write_gaps_csv(const GapAudit& audit, const TextSink& sink);
 void write_gaps_table(const GapAudit& audit, const TextSink& sink);
+// gaps.csv to `csv` and gaps.json to `json` (the bytes of write_gaps_csv and write_gaps_json)
+// from one pass: each gap is formatted once for both, and the two files are written side by side.
+void write_gaps_csv_and_json(const GapAudit& audit, const TextSink& csv, const TextSink& json);
 
 }  // namespace orgraph

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,34 +20,27 @@ namespace orgraph {
 // Receives the output in order, in pieces of up to a few MiB.
 using TextSink = std::function<void(std::string_view)>;
 
-// Formats items [0, n) in blocks of `grain` in parallel, fill(lo, hi, text) appending items
-// [lo, hi) to `text`, and hands the blocks to `sink` in order, `batch` blocks at a time. While
-// one batch goes to the sink (a write into the page cache, which is CPU work too), the next is
-// formatted. The block buffers are reused, so the memory held is about 2 * batch * (one block's
-// text) whatever n is, and the bytes never depend on the thread count. Returns the number of
-// bytes written.
-template <class Fill>
-std::uint64_t stream_blocks(std::size_t n, std::size_t grain, Fill&& fill, const TextSink& sink,
-                            std::size_t batch = 32) {
+// Formats items [0, n) in blocks of `grain` in parallel, fill(lo, hi, text) making block
+// [lo, hi)'s `text` (a Text reused from an earlier block: fill resets it), and hands the blocks
+// to write(span of texts) in order, `batch` blocks at a time. While one batch is written (into
+// the page cache, which is CPU work too), the next is formatted. The texts are reused, so the
+// memory held is about 2 * batch * (one block's text) whatever n is. A Text can hold more than
+// one output (gaps.csv and gaps.json from one formatting of each gap).
+template <class Text, class Fill, class Write>
+void stream_block_texts(std::size_t n, std::size_t grain, Fill&& fill, Write&& write,
+                        std::size_t batch = 32) {
   const std::size_t count = par::block_count(n, grain);
-  if (count == 0) return 0;
-  std::vector<std::string> ready(std::min(count, batch)), next(ready.size());
-  const auto format = [&](std::size_t b0, std::vector<std::string>& texts) {
+  if (count == 0) return;
+  std::vector<Text> ready(std::min(count, batch)), next(ready.size());
+  const auto format = [&](std::size_t b0, std::vector<Text>& texts) {
     const std::size_t nb = std::min(batch, count - b0);
     par::for_each_index(0, nb, 1, [&](std::size_t i) {
-      texts[i].clear();
       const std::size_t lo = (b0 + i) * grain;
       fill(lo, std::min(n, lo + grain), texts[i]);
     });
   };
-  std::uint64_t bytes = 0;
-  const auto write = [&](std::size_t b0, const std::vector<std::string>& texts) {
-    const std::size_t nb = std::min(batch, count - b0);
-    for (std::size_t i = 0; i < nb; ++i) {
-      if (texts[i].empty()) continue;
-      sink(texts[i]);
-      bytes += texts[i].size();
-    }
+  const auto hand_over = [&](std::size_t b0, const std::vector<Text>& texts) {
+    write(std::span<const Text>(texts.data(), std::min(batch, count - b0)));
   };
   format(0, ready);
   for (std::size_t b0 = 0; b0 < count; b0 += batch) {
@@ -54,16 +48,39 @@ std::uint64_t stream_blocks(std::size_t n, std::size_t grain, Fill&& fill, const
       // Two tasks: write this batch, format the next one (its blocks in parallel again).
       par::for_each_index(0, 2, 1, [&](std::size_t task) {
         if (task == 0) {
-          write(b0, ready);
+          hand_over(b0, ready);
         } else {
           format(b0 + batch, next);
         }
       });
       ready.swap(next);
     } else {
-      write(b0, ready);
+      hand_over(b0, ready);
     }
   }
+}
+
+// stream_block_texts for one output: fill(lo, hi, text) appends items [lo, hi) to `text`
+// (cleared before), and the texts go to `sink` in order. The bytes never depend on the thread
+// count. Returns the number of bytes written.
+template <class Fill>
+std::uint64_t stream_blocks(std::size_t n, std::size_t grain, Fill&& fill, const TextSink& sink,
+                            std::size_t batch = 32) {
+  std::uint64_t bytes = 0;
+  stream_block_texts<std::string>(
+      n, grain,
+      [&](std::size_t lo, std::size_t hi, std::string& text) {
+        text.clear();
+        fill(lo, hi, text);
+      },
+      [&](std::span<const std::string> texts) {
+        for (const std::string& text : texts) {
+          if (text.empty()) continue;
+          sink(text);
+          bytes += text.size();
+        }
+      },
+      batch);
   return bytes;
 }
 

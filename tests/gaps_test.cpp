@@ -820,6 +820,14 @@ TEST(Gaps, AuditFormatsEachGapAsTheReportHasIt) {
   EXPECT_EQ(json, gaps_json(whole));
   EXPECT_EQ(csv, gaps_csv(whole));
   EXPECT_EQ(table, gaps_table(whole));
+  for (int threads : {1, 2, 8}) {
+    par::set_threads(threads);
+    std::string csv_of_pair, json_of_pair;
+    write_gaps_csv_and_json(audit, append_to(csv_of_pair), append_to(json_of_pair));
+    EXPECT_EQ(csv_of_pair, csv) << "threads " << threads;
+    EXPECT_EQ(json_of_pair, json) << "threads " << threads;
+  }
+  par::set_threads(0);
 }
 
 // Every org, person and branch id of a generated city (a word O123, P123 or B123) made long:

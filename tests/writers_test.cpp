@@ -2,7 +2,9 @@
 // block streaming (loaders/text_sink.hpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -86,6 +88,48 @@ TEST(TextSink, BlocksArriveInOrderAtAnyThreadCountWithBoundedPieces) {
       EXPECT_EQ(pieces, (n + 6) / 7) << "one piece per non-empty block";
       EXPECT_LE(largest, 7u * 4u);
     }
+  }
+  par::set_threads(0);
+}
+
+// A block text holding two outputs: both arrive whole and in order, in batches of at most
+// `batch` blocks, at any thread count.
+TEST(TextSink, BlockTextsOfTwoOutputsArriveInOrderBatchByBatch) {
+  struct Two {
+    std::string even, odd;
+  };
+  const std::size_t n = 1000, grain = 9, batch = 4;
+  std::string expected_even, expected_odd;
+  for (std::size_t i = 0; i < n; ++i) {
+    (i % 2 == 0 ? expected_even : expected_odd) += std::to_string(i) + ",";
+  }
+  for (int threads : {1, 2, 8}) {
+    par::set_threads(threads);
+    std::string even, odd;
+    std::size_t batches = 0, largest = 0;
+    stream_block_texts<Two>(
+        n, grain,
+        [](std::size_t lo, std::size_t hi, Two& two) {
+          two.even.clear();
+          two.odd.clear();
+          for (std::size_t i = lo; i < hi; ++i) {
+            (i % 2 == 0 ? two.even : two.odd) += std::to_string(i) + ",";
+          }
+        },
+        [&](std::span<const Two> texts) {
+          ++batches;
+          largest = std::max(largest, texts.size());
+          for (const Two& two : texts) {
+            even += two.even;
+            odd += two.odd;
+          }
+        },
+        batch);
+    EXPECT_EQ(even, expected_even) << "threads " << threads;
+    EXPECT_EQ(odd, expected_odd) << "threads " << threads;
+    const std::size_t blocks = (n + grain - 1) / grain;
+    EXPECT_EQ(batches, (blocks + batch - 1) / batch);
+    EXPECT_EQ(largest, batch);
   }
   par::set_threads(0);
 }
