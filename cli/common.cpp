@@ -90,6 +90,26 @@ void Output::write(std::string_view text) {
     throw IoError((path_.empty() ? std::string("stdout") : path_) + ": write failed: " +
                   std::strerror(errno));
   }
+  written_ += text.size();
+  constexpr std::uint64_t kWriteBackStep = std::uint64_t{64} << 20;
+  if (durability_ == Durability::later && !temp_.empty() &&
+      written_ - write_back_from_ >= kWriteBackStep) {
+    start_write_back();
+  }
+}
+
+// Starts the write-back of what was written since the last call, without waiting for it (for
+// Durability::later: sync_to_disk() waits, and reports errors). Started piece by piece as the
+// file grows, the kernel's work of queueing a gigabyte of pages is spread over the writing
+// instead of done at once at commit(), on one thread, while the other waits. Only a hint: some
+// file systems do not support it.
+void Output::start_write_back() {
+  if (std::fflush(file_) != 0) {
+    throw IoError(path_ + ": write failed: " + std::strerror(errno));
+  }
+  ::sync_file_range(fileno(file_), static_cast<off_t>(write_back_from_),
+                    static_cast<off_t>(written_ - write_back_from_), SYNC_FILE_RANGE_WRITE);
+  write_back_from_ = written_;
 }
 
 void Output::commit() {
@@ -107,10 +127,8 @@ void Output::commit() {
   }
   if (durability_ == Durability::now) {
     ok = ok && ::fsync(fileno(file_)) == 0;
-  } else {
-    // Starts the write-back without waiting for it; sync_to_disk() waits (and reports errors).
-    // Only a hint: some file systems do not support it.
-    ::sync_file_range(fileno(file_), 0, 0, SYNC_FILE_RANGE_WRITE);
+  } else if (ok) {
+    start_write_back();  // the rest
   }
   std::fclose(file_);
   file_ = nullptr;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <string>
@@ -62,8 +63,9 @@ OrgGraph load_data(const std::string& path, const Globals& g, const LoadOptions&
                    LoadReport* report = nullptr);
 
 // When a committed file reaches the disk: before commit() returns (now), or later, when the
-// caller calls sync_to_disk() on it; commit() only starts the write-back then, so the disk
-// works while the caller computes the next file (the batch job writes gigabytes).
+// caller calls sync_to_disk() on it; the write-back is only started then, every 64 MiB as the
+// file is written and the rest at commit(), so the disk works while the caller computes the
+// next file (the batch job writes gigabytes).
 enum class Durability { now, later };
 
 // Writes a file atomically: everything goes to a temporary file next to it, renamed into place
@@ -80,8 +82,11 @@ class Output {
   void commit();
 
  private:
+  void start_write_back();
+
   std::string path_, temp_;
   std::FILE* file_ = nullptr;
+  std::uint64_t written_ = 0, write_back_from_ = 0;  // bytes; the write-back started below from
   Durability durability_;
   bool committed_ = false;
 };
