@@ -67,4 +67,6 @@ sleep 0.3; kill -9 $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
 [ -s "$work/report/summary.json" ] && [ -s "$work/report/report.html" ] || { echo "report damaged by a killed run"; exit 1; }
 "$bin" batch "$src/examples/changzhou" --out "$work/report" -q
 ls -d "$work"/report.partial-* 2>/dev/null && { echo "stale partial folder not cleaned"; exit 1; }
+ls -d "$work"/report.previous-* 2>/dev/null && { echo "the replaced report was not removed"; exit 1; }
+[ -s "$work/report/summary.json" ] && [ -s "$work/report/gaps.json" ] || { echo "the new report is not whole"; exit 1; }
 echo "report_html: ok"
