@@ -29,6 +29,23 @@ FreshVector<Id> resolve(const Interner& index, const StringColumn& column,
   return out;
 }
 
+// The same for rows whose field names an entity of one table or another: `in_first(row)` says
+// which. Rows of the other table get kNone from this call.
+template <class Row, class Field, class InFirst>
+FreshVector<Id> resolve_where(const Interner& index, const StringColumn& column,
+                              std::span<const Row> rows, Field field, InFirst in_first) {
+  FreshVector<std::string_view> keys(rows.size());
+  par::for_each_index(0, rows.size(), 1 << 14, [&](std::size_t i) {
+    keys[i] = in_first(rows[i]) ? std::string_view(rows[i].*field) : std::string_view();
+  });
+  FreshVector<Id> out(rows.size());
+  index.find_batch(column, keys, out);
+  par::for_each_index(0, rows.size(), 1 << 14, [&](std::size_t i) {
+    if (!in_first(rows[i])) out[i] = kNone;
+  });
+  return out;
+}
+
 // Sets `column` to get(0), ..., get(n - 1): the bytes n push_backs would give, written in
 // parallel blocks at offsets from a prefix sum of the blocks' lengths.
 template <class Get>
@@ -106,6 +123,42 @@ struct GraphBuilder::State {
         industries.try_emplace(std::string(name), static_cast<Id>(graph.industry_names.size()));
     if (inserted) graph.industry_names.push_back(name);
     return it->second;
+  }
+
+  // intern_industry(rows[i].industry) for every row `keep` keeps, in row order (kNone for the
+  // others), with the same ids: each block of rows lists its distinct names in order of first
+  // use (in parallel; a nation has 3M orgs and a dozen industries), the lists are interned
+  // block by block, and each row's block-local number is then mapped to its id (in parallel).
+  template <class Row>
+  std::vector<Id> intern_industries(std::span<const Row> rows, const std::vector<char>& keep) {
+    constexpr std::size_t kBlock = 1 << 16;
+    const std::size_t blocks = par::block_count(rows.size(), kBlock);
+    std::vector<std::vector<std::string_view>> names(blocks);
+    std::vector<Id> ids;
+    resize_touched(ids, rows.size());
+    par::for_each_index(0, blocks, 1, [&](std::size_t b) {
+      std::unordered_map<std::string_view, Id> local;
+      for (std::size_t i = b * kBlock; i < std::min(rows.size(), (b + 1) * kBlock); ++i) {
+        const std::string_view name = rows[i].industry;
+        if (!keep[i] || name.empty()) {
+          ids[i] = kNone;
+          continue;
+        }
+        const auto [it, inserted] = local.try_emplace(name, static_cast<Id>(names[b].size()));
+        if (inserted) names[b].push_back(name);
+        ids[i] = it->second;
+      }
+    });
+    std::vector<std::vector<Id>> global(blocks);
+    for (std::size_t b = 0; b < blocks; ++b) {
+      for (std::string_view name : names[b]) global[b].push_back(intern_industry(name));
+    }
+    par::for_each_index(0, blocks, 1, [&](std::size_t b) {
+      for (std::size_t i = b * kBlock; i < std::min(rows.size(), (b + 1) * kBlock); ++i) {
+        if (ids[i] != kNone) ids[i] = global[b][ids[i]];
+      }
+    });
+    return ids;
   }
 
   // Checks a reference that did not resolve; returns true when the row is to be dropped.
@@ -347,6 +400,7 @@ void GraphBuilder::add_units(std::span<const UnitRow> rows, const TableSource& s
     }
   }
   s.compact(EntityTable::units, rows, keep, g.unit_ids, g.unit_names, g.unit_index);
+  const std::vector<Id> industry = s.intern_industries(rows, keep);
   g.units.clear();
   g.units.reserve(g.unit_ids.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -355,7 +409,7 @@ void GraphBuilder::add_units(std::span<const UnitRow> rows, const TableSource& s
     u.line = rows[i].line;
     u.level = rows[i].level;
     u.area = area[i];
-    u.industry = s.intern_industry(rows[i].industry);
+    u.industry = industry[i];
     g.units.push_back(u);
   }
 }
@@ -368,8 +422,29 @@ void GraphBuilder::add_orgs(std::span<const OrgRow> rows, const TableSource& src
   s.intern_ids(EntityTable::orgs, rows, src, g.org_ids, g.org_index, keep);
   const auto area = resolve(g.area_index, g.area_ids, rows, &OrgRow::area_id);
   const auto unit = resolve(g.unit_index, g.unit_ids, rows, &OrgRow::competent_unit_id);
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (!keep[i]) continue;
+  // The rows with something to report, found in parallel (a nation has 3M rows and, as a rule,
+  // none of them), then reported one by one in row order.
+  const auto suspect = [&](std::size_t i) {
+    const OrgRow& r = rows[i];
+    if (r.industry.empty() || area[i] == kNone) return true;
+    const AreaLevel level = g.areas[area[i]].level;
+    if (level != AreaLevel::street && level != AreaLevel::community) return true;
+    return !r.competent_unit_id.empty() && unit[i] == kNone;
+  };
+  const std::vector<std::uint32_t> suspects = par::map_reduce(
+      rows.size(), 1 << 16, std::vector<std::uint32_t>(),
+      [&](std::size_t lo, std::size_t hi) {
+        std::vector<std::uint32_t> out;
+        for (std::size_t i = lo; i < hi; ++i) {
+          if (keep[i] && suspect(i)) out.push_back(static_cast<std::uint32_t>(i));
+        }
+        return out;
+      },
+      [](std::vector<std::uint32_t> a, std::vector<std::uint32_t> b) {
+        a.insert(a.end(), b.begin(), b.end());
+        return a;
+      });
+  for (const std::uint32_t i : suspects) {
     const OrgRow& r = rows[i];
     if (r.industry.empty() &&
         s.row_error(src, r.origin, "industry", "found an empty cell, expected an industry")) {
@@ -397,24 +472,36 @@ void GraphBuilder::add_orgs(std::span<const OrgRow> rows, const TableSource& src
     }
   }
   s.compact(EntityTable::orgs, rows, keep, g.org_ids, g.org_names, g.org_index);
+  const std::vector<Id> industry = s.intern_industries(rows, keep);
+  // Each kept row's place among the kept ones: block counts, then their prefix sums.
+  constexpr std::size_t kBlock = 1 << 16;
+  const std::size_t blocks = par::block_count(rows.size(), kBlock);
+  std::vector<std::size_t> first(blocks + 1, 0);
+  par::for_each_index(0, blocks, 1, [&](std::size_t b) {
+    const std::size_t lo = b * kBlock, hi = std::min(rows.size(), lo + kBlock);
+    first[b + 1] = static_cast<std::size_t>(std::count(keep.begin() + lo, keep.begin() + hi, 1));
+  });
+  for (std::size_t b = 0; b < blocks; ++b) first[b + 1] += first[b];
   g.orgs.clear();
-  g.orgs.reserve(g.org_ids.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (!keep[i]) continue;
-    const OrgRow& r = rows[i];
-    Org o;
-    o.kind = r.kind;
-    o.status = r.status;
-    o.registration_level = r.registration_level;
-    o.rating = r.rating;
-    o.industry = s.intern_industry(r.industry);
-    o.area = area[i];
-    o.competent_unit = r.competent_unit_id.empty() ? kNone : unit[i];
-    o.staff_count = r.staff_count;
-    o.lat = r.lat;
-    o.lon = r.lon;
-    g.orgs.push_back(o);
-  }
+  resize_touched(g.orgs, first[blocks]);
+  par::for_each_index(0, blocks, 1, [&](std::size_t b) {
+    std::size_t at = first[b];
+    for (std::size_t i = b * kBlock; i < std::min(rows.size(), (b + 1) * kBlock); ++i) {
+      if (!keep[i]) continue;
+      const OrgRow& r = rows[i];
+      Org& o = g.orgs[at++];
+      o.kind = r.kind;
+      o.status = r.status;
+      o.registration_level = r.registration_level;
+      o.rating = r.rating;
+      o.industry = industry[i];
+      o.area = area[i];
+      o.competent_unit = r.competent_unit_id.empty() ? kNone : unit[i];
+      o.staff_count = r.staff_count;
+      o.lat = r.lat;
+      o.lon = r.lon;
+    }
+  });
 }
 
 void GraphBuilder::add_people(std::span<const PersonRow> rows, const TableSource& src) {
@@ -548,6 +635,16 @@ void GraphBuilder::add_supervision(std::span<const SupervisionRow> rows, const T
   if (s.stage < 5) throw std::logic_error("GraphBuilder: supervision added before entities");
   OrgGraph& g = s.graph;
   const auto superior = resolve(g.unit_index, g.unit_ids, rows, &SupervisionRow::superior_unit_id);
+  const auto names_unit = [](const SupervisionRow& r) {
+    return r.subordinate_kind == SubordinateKind::unit;
+  };
+  const auto names_branch = [](const SupervisionRow& r) {
+    return r.subordinate_kind != SubordinateKind::unit;
+  };
+  const auto sub_unit = resolve_where(g.unit_index, g.unit_ids, rows,
+                                      &SupervisionRow::subordinate_id, names_unit);
+  const auto sub_branch = resolve_where(g.branch_index, g.branch_ids, rows,
+                                        &SupervisionRow::subordinate_id, names_branch);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& r = rows[i];
     if (superior[i] == kNone) {
@@ -555,7 +652,7 @@ void GraphBuilder::add_supervision(std::span<const SupervisionRow> rows, const T
       continue;
     }
     if (r.subordinate_kind == SubordinateKind::unit) {
-      const Id sub = g.find_unit(r.subordinate_id);
+      const Id sub = sub_unit[i];
       if (sub == kNone) {
         s.bad_reference(src, r.origin, "subordinate_id", EntityTable::units, r.subordinate_id);
         continue;
@@ -563,7 +660,7 @@ void GraphBuilder::add_supervision(std::span<const SupervisionRow> rows, const T
       s.sup_unit_superior.push_back(superior[i]);
       s.sup_unit_sub.push_back(sub);
     } else {
-      const Id sub = g.find_branch(r.subordinate_id);
+      const Id sub = sub_branch[i];
       if (sub == kNone) {
         s.bad_reference(src, r.origin, "subordinate_id", EntityTable::branches, r.subordinate_id);
         continue;

@@ -522,5 +522,92 @@ TEST(Builder, DuplicateRelationRowsAreCountedOnceWithAWarning) {
   EXPECT_TRUE(warned);
 }
 
+std::vector<std::string> strings_of(const StringColumn& column) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < column.size(); ++i) out.emplace_back(column[static_cast<Id>(i)]);
+  return out;
+}
+
+// Organizations over several of the builder's blocks (2^16 rows), with industries first used
+// in later blocks and bad rows (empty industry, unknown area, a district as the area, unknown
+// unit) spread over them: industry ids follow first use in row order, every org keeps its
+// row's industry, and the diagnostics are the same at any thread count.
+TEST(Builder, OrgChecksAndIndustriesAreTheSameAtAnyThreadCount) {
+  std::map<std::string, std::string> files = tiny_city_files();
+  std::vector<std::string> expected_industries =
+      strings_of(load_city_from_csv_text(files).industry_names);
+  for (const char* late : {"late_a", "late_b", "late_c"}) expected_industries.push_back(late);
+  std::string& orgs = files["organizations.csv"];
+  constexpr std::size_t kExtra = 200000;
+  std::map<std::string, std::string> industry_of;  // kept extra org -> its industry
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < kExtra; ++i) {
+    std::string industry = "education", area = "K1", unit;
+    if (i >= 150000 && i % 3 == 0) {
+      industry = "late_c";
+    } else if (i >= 140000 && i % 2 == 0) {
+      industry = "late_b";
+    } else if (i >= 70000 && i % 5 == 0) {
+      industry = "late_a";
+    }
+    const bool is_bad = i % 50021 == 11 || i % 50023 == 13 || i % 50033 == 17 || i % 50051 == 19;
+    if (i % 50021 == 11) {
+      industry.clear();
+    } else if (i % 50023 == 13) {
+      area = "NOWHERE";
+    } else if (i % 50033 == 17) {
+      area = "D1";
+    } else if (i % 50051 == 19) {
+      unit = "NOUNIT";
+    }
+    const std::string id = "X" + std::to_string(i);
+    orgs += id + ",Org " + std::to_string(i) + ",social_group," + industry + ",district," + area +
+            "," + unit + ",,active,3,,\n";
+    if (is_bad) {
+      ++bad;
+    } else {
+      industry_of[id] = industry;
+    }
+  }
+
+  std::vector<std::vector<std::string>> lenient, strict;
+  for (int threads : {1, 2, 8}) {
+    SCOPED_TRACE(threads);
+    par::set_threads(threads);
+    LoadOptions options;
+    options.lenient = true;
+    LoadReport report;
+    const OrgGraph g = load_city_from_csv_text(files, options, &report);
+    EXPECT_EQ(report.errors, bad);
+    EXPECT_EQ(g.orgs.size(), g.org_ids.size());
+    EXPECT_EQ(strings_of(g.industry_names), expected_industries);
+    std::size_t checked = 0;
+    for (std::size_t o = 0; o < g.orgs.size(); ++o) {
+      const auto it = industry_of.find(std::string(g.org_ids[static_cast<Id>(o)]));
+      if (it == industry_of.end()) continue;
+      ASSERT_NE(g.orgs[o].industry, kNone) << it->first;
+      ASSERT_EQ(g.industry_names[g.orgs[o].industry], it->second) << it->first;
+      ASSERT_EQ(g.area_ids[g.orgs[o].area], "K1") << it->first;
+      ++checked;
+    }
+    EXPECT_EQ(checked, industry_of.size());
+    lenient.push_back(described(report.diagnostics));
+    try {
+      load_city_from_csv_text(files);
+      ADD_FAILURE() << "strict load accepted bad rows";
+    } catch (const LoadError& e) {
+      EXPECT_EQ(e.total_errors(), bad);
+      strict.push_back(described(e.diagnostics()));
+    }
+  }
+  par::set_threads(0);
+  ASSERT_EQ(lenient.size(), 3u);
+  ASSERT_EQ(strict.size(), 3u);
+  for (std::size_t run = 1; run < 3; ++run) {
+    EXPECT_EQ(lenient[run], lenient[0]);
+    EXPECT_EQ(strict[run], strict[0]);
+  }
+}
+
 }  // namespace
 }  // namespace orgraph
