@@ -34,7 +34,14 @@ mkdir -p "$data"
   echo "- data: \`orgraph generate --preset P --seed 7\` in $data/bench-P; each whole command run"
   echo "  $repeats times per thread count, 1 and 2 threads interleaved; caches not forced"
   echo
+  # The kernels that run over a real city (coverage, clusters, the clusters graph's
+  # components) take the largest snapshot an earlier run left, else the shipped example city.
+  city=examples/changzhou
+  for p in province nation; do [ -f "$data/bench-$p.orgraph" ] && city=$data/bench-$p.orgraph; done
+  export ORGRAPH_BENCH_CITY=${ORGRAPH_BENCH_CITY:-$city}
   echo "### Kernels (Google Benchmark)"
+  echo
+  echo "City kernels on \`$ORGRAPH_BENCH_CITY\`."
   echo
   echo '```'
   for b in "$build"/bench/*_bench; do
