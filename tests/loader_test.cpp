@@ -211,6 +211,12 @@ std::vector<std::string> described(const std::vector<Diagnostic>& diagnostics) {
   return out;
 }
 
+OrgGraph load_lenient(const std::map<std::string, std::string>& files, LoadReport& report) {
+  LoadOptions options;
+  options.lenient = true;
+  return load_city_from_csv_text(files, options, &report);
+}
+
 TEST(Conversion, DiagnosticsAreTheSameAtAnyThreadCount) {
   const BigBadCity city = big_bad_city();
   ASSERT_GT(city.files.at("people.csv").size(), std::size_t{9} << 20);  // several parse chunks
@@ -219,10 +225,8 @@ TEST(Conversion, DiagnosticsAreTheSameAtAnyThreadCount) {
   for (int threads : {1, 2, 8}) {
     SCOPED_TRACE(threads);
     par::set_threads(threads);
-    LoadOptions options;
-    options.lenient = true;
     LoadReport report;
-    const OrgGraph g = load_city_from_csv_text(city.files, options, &report);
+    const OrgGraph g = load_lenient(city.files, report);
     EXPECT_EQ(report.errors, city.expected_errors);
     lenient.push_back(described(report.diagnostics));
     try {
@@ -574,10 +578,8 @@ TEST(Builder, OrgChecksAndIndustriesAreTheSameAtAnyThreadCount) {
   for (int threads : {1, 2, 8}) {
     SCOPED_TRACE(threads);
     par::set_threads(threads);
-    LoadOptions options;
-    options.lenient = true;
     LoadReport report;
-    const OrgGraph g = load_city_from_csv_text(files, options, &report);
+    const OrgGraph g = load_lenient(files, report);
     EXPECT_EQ(report.errors, bad);
     EXPECT_EQ(g.orgs.size(), g.org_ids.size());
     EXPECT_EQ(strings_of(g.industry_names), expected_industries);
