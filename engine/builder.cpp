@@ -476,14 +476,13 @@ void GraphBuilder::add_orgs(std::span<const OrgRow> rows, const TableSource& src
   // Each kept row's place among the kept ones: block counts, then their prefix sums.
   constexpr std::size_t kBlock = 1 << 16;
   const std::size_t blocks = par::block_count(rows.size(), kBlock);
-  std::vector<std::size_t> first(blocks + 1, 0);
+  std::vector<std::size_t> first(blocks);
   par::for_each_index(0, blocks, 1, [&](std::size_t b) {
     const std::size_t lo = b * kBlock, hi = std::min(rows.size(), lo + kBlock);
-    first[b + 1] = static_cast<std::size_t>(std::count(keep.begin() + lo, keep.begin() + hi, 1));
+    first[b] = static_cast<std::size_t>(std::count(keep.begin() + lo, keep.begin() + hi, 1));
   });
-  for (std::size_t b = 0; b < blocks; ++b) first[b + 1] += first[b];
   g.orgs.clear();
-  resize_touched(g.orgs, first[blocks]);
+  resize_touched(g.orgs, par::exclusive_scan(first));
   par::for_each_index(0, blocks, 1, [&](std::size_t b) {
     std::size_t at = first[b];
     for (std::size_t i = b * kBlock; i < std::min(rows.size(), (b + 1) * kBlock); ++i) {
