@@ -431,19 +431,8 @@ void GraphBuilder::add_orgs(std::span<const OrgRow> rows, const TableSource& src
     if (level != AreaLevel::street && level != AreaLevel::community) return true;
     return !r.competent_unit_id.empty() && unit[i] == kNone;
   };
-  const std::vector<std::uint32_t> suspects = par::map_reduce(
-      rows.size(), 1 << 16, std::vector<std::uint32_t>(),
-      [&](std::size_t lo, std::size_t hi) {
-        std::vector<std::uint32_t> out;
-        for (std::size_t i = lo; i < hi; ++i) {
-          if (keep[i] && suspect(i)) out.push_back(static_cast<std::uint32_t>(i));
-        }
-        return out;
-      },
-      [](std::vector<std::uint32_t> a, std::vector<std::uint32_t> b) {
-        a.insert(a.end(), b.begin(), b.end());
-        return a;
-      });
+  const std::vector<std::uint32_t> suspects =
+      par::indices_where(rows.size(), 1 << 16, [&](std::size_t i) { return keep[i] && suspect(i); });
   for (const std::uint32_t i : suspects) {
     const OrgRow& r = rows[i];
     if (r.industry.empty() &&

@@ -16,7 +16,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <span>
+#include <stdexcept>
 #include <vector>
 
 #if defined(ORGRAPH_SERIAL)
@@ -109,6 +112,75 @@ T map_reduce(std::size_t n, std::size_t block, T identity, Map&& map, Combine&& 
   T result = identity;
   for (auto& p : partial) result = combine(std::move(result), std::move(p));
   return result;
+}
+
+// The indices i in [0, n) where pred(i) holds, ascending. Blocks of `block` indices are
+// filtered in parallel and copied into place in parallel (no serial concatenation).
+template <class Index = std::uint32_t, class Pred>
+std::vector<Index> indices_where(std::size_t n, std::size_t block, Pred&& pred) {
+  std::vector<std::vector<Index>> found(block_count(n, block));
+  for_each_index(0, found.size(), 1, [&](std::size_t b) {
+    const std::size_t hi = std::min(n, (b + 1) * block);
+    for (std::size_t i = b * block; i < hi; ++i) {
+      if (pred(i)) found[b].push_back(static_cast<Index>(i));
+    }
+  });
+  std::vector<std::size_t> base(found.size() + 1, 0);
+  for (std::size_t b = 0; b < found.size(); ++b) base[b + 1] = base[b] + found[b].size();
+  std::vector<Index> out(base.back());
+  for_each_index(0, found.size(), 1, [&](std::size_t b) {
+    std::copy(found[b].begin(), found[b].end(), out.begin() + static_cast<std::ptrdiff_t>(base[b]));
+  });
+  return out;
+}
+
+// Stable counting sort of the items [0, n) by bucket key(i) < buckets: calls place(i, slot) once
+// per item, where slot is the item's position when the items are ordered by bucket and, within
+// a bucket, by index; writes the buckets' first slots to first[0, buckets] (first[buckets] = n).
+// The items are cut into one part per thread: each part counts its buckets, then places its
+// items. Slots do not depend on the cut, so the result is the same at any thread count. Uses
+// 4 bytes per bucket per part; n must be below 2^32.
+template <class Key, class Place>
+void counting_sort(std::size_t n, std::size_t buckets, Key&& key, Place&& place,
+                   std::span<std::uint32_t> first) {
+  if (n >= std::size_t{1} << 32) throw std::length_error("counting_sort: 2^32 items or more");
+  if (first.size() != buckets + 1) throw std::invalid_argument("counting_sort: first needs buckets + 1 entries");
+  constexpr std::size_t kMinPart = 1 << 15;
+  const std::size_t parts =
+      std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(threads()), n / kMinPart));
+  const auto part_begin = [&](std::size_t p) { return n * p / parts; };
+  // next[p][b]: the count of part p's items in bucket b, then the slot of its next one.
+  std::vector<std::vector<std::uint32_t>> next(parts);
+  for_each_index(0, parts, 1, [&](std::size_t p) {
+    next[p].assign(buckets, 0);  // first written by the part's own thread
+    for (std::size_t i = part_begin(p); i < part_begin(p + 1); ++i) ++next[p][key(i)];
+  });
+  constexpr std::size_t kBlock = 1 << 16;
+  std::vector<std::size_t> block_base(block_count(buckets, kBlock) + 1, 0);
+  for_each_index(0, block_base.size() - 1, 1, [&](std::size_t b) {
+    std::size_t sum = 0;
+    for (const auto& counts : next) {
+      for (std::size_t k = b * kBlock; k < std::min(buckets, (b + 1) * kBlock); ++k) sum += counts[k];
+    }
+    block_base[b + 1] = sum;
+  });
+  for (std::size_t b = 1; b < block_base.size(); ++b) block_base[b] += block_base[b - 1];
+  first[buckets] = static_cast<std::uint32_t>(n);
+  for_each_index(0, block_base.size() - 1, 1, [&](std::size_t b) {
+    auto slot = static_cast<std::uint32_t>(block_base[b]);
+    for (std::size_t k = b * kBlock; k < std::min(buckets, (b + 1) * kBlock); ++k) {
+      first[k] = slot;
+      for (auto& counts : next) {
+        const std::uint32_t count = counts[k];
+        counts[k] = slot;
+        slot += count;
+      }
+    }
+  });
+  for_each_index(0, parts, 1, [&](std::size_t p) {
+    std::vector<std::uint32_t>& slot = next[p];
+    for (std::size_t i = part_begin(p); i < part_begin(p + 1); ++i) place(i, slot[key(i)]++);
+  });
 }
 
 // Sort with a strict total order (ties must be indistinguishable for the result to be

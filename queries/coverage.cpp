@@ -290,22 +290,10 @@ CoverageReport coverage(const OrgGraph& g, const CoverageOptions& options) {
   }
   add(report.total, person_counts.total);
 
-  report.should_build = par::map_reduce(
-      n_orgs, 1 << 16, std::vector<Id>(),
-      [&](std::size_t lo, std::size_t hi) {
-        std::vector<Id> out;
-        for (std::size_t o = lo; o < hi; ++o) {
-          const Org& org = g.orgs[o];
-          if (org.status == OrgStatus::active && !org.covered && org.full_members >= 3) {
-            out.push_back(static_cast<Id>(o));
-          }
-        }
-        return out;
-      },
-      [](std::vector<Id> a, std::vector<Id> b) {
-        a.insert(a.end(), b.begin(), b.end());
-        return a;
-      });
+  report.should_build = par::indices_where<Id>(n_orgs, 1 << 16, [&](std::size_t o) {
+    const Org& org = g.orgs[o];
+    return org.status == OrgStatus::active && !org.covered && org.full_members >= 3;
+  });
   sort_by_string_id(g.org_ids, report.should_build);
   return report;
 }

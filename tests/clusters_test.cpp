@@ -1,13 +1,16 @@
 // Uncovered clusters: a fixture per link kind and option, the tiny city against expected.json,
 // and the hub-based query against a brute-force reference (union-find over every pair of
-// uncovered orgs, links tested straight from the contract's wording) on random cities.
+// uncovered orgs, links tested straight from the contract's wording) on random cities, and
+// against a union-find over the shared keys on a city too big for the pairwise one.
 #include "queries/clusters.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <map>
 #include <numeric>
 #include <set>
+#include <tuple>
 
 #include "engine/parallel.hpp"
 #include "loaders/clusters_writer.hpp"
@@ -252,7 +255,8 @@ struct Reference {
   std::size_t uncovered = 0;
 };
 
-Reference brute_force(const OrgGraph& g, const ClusterOptions& o) {
+// The uncovered orgs the options keep, in org index order.
+std::vector<Id> kept_orgs(const OrgGraph& g, const ClusterOptions& o) {
   std::vector<Id> kept;
   for (Id i = 0; i < g.orgs.size(); ++i) {
     if (g.orgs[i].status != OrgStatus::active || g.org_branches.degree(i) > 0) continue;
@@ -263,36 +267,25 @@ Reference brute_force(const OrgGraph& g, const ClusterOptions& o) {
     }
     kept.push_back(i);
   }
-  const std::size_t n = kept.size();
-  std::vector<std::size_t> parent(n);
-  std::iota(parent.begin(), parent.end(), 0);
-  auto find = [&](std::size_t x) {
+  return kept;
+}
+
+struct UnionFind {
+  std::vector<std::size_t> parent;
+  explicit UnionFind(std::size_t n) : parent(n) { std::iota(parent.begin(), parent.end(), 0); }
+  std::size_t find(std::size_t x) {
     while (parent[x] != x) x = parent[x] = parent[parent[x]];
     return x;
-  };
-  auto people = [&](Id org) {
-    std::set<Id> s(g.org_people[org].begin(), g.org_people[org].end());
-    return s;
-  };
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = i + 1; j < n; ++j) {
-      const Org& a = g.orgs[kept[i]];
-      const Org& b = g.orgs[kept[j]];
-      if (o.within == ClusterWithin::street && a.street != b.street) continue;
-      if (o.within == ClusterWithin::district && a.district != b.district) continue;
-      bool linked = false;
-      if (o.links.community && a.area == b.area) linked = true;
-      if (o.links.street_industry && a.street == b.street && a.industry == b.industry)
-        linked = true;
-      if (o.links.person && !linked) {
-        const auto pa = people(kept[i]);
-        for (Id p : g.org_people[kept[j]]) linked = linked || pa.count(p) > 0;
-      }
-      if (linked) parent[find(i)] = find(j);
-    }
   }
+  void unite(std::size_t a, std::size_t b) { parent[find(a)] = find(b); }
+};
+
+// The clusters of `kept` under the union-find, sorted, cut and described as the contract says.
+Reference reference_clusters(const OrgGraph& g, const ClusterOptions& o,
+                             const std::vector<Id>& kept, UnionFind& uf) {
+  const std::size_t n = kept.size();
   std::map<std::size_t, std::vector<Id>> groups;
-  for (std::size_t i = 0; i < n; ++i) groups[find(i)].push_back(kept[i]);
+  for (std::size_t i = 0; i < n; ++i) groups[uf.find(i)].push_back(kept[i]);
   std::vector<std::vector<Id>> clusters;
   for (auto& [root, members] : groups) {
     if (members.size() < o.min_size) continue;
@@ -328,9 +321,60 @@ Reference brute_force(const OrgGraph& g, const ClusterOptions& o) {
   return ref;
 }
 
-void expect_equals_brute_force(const OrgGraph& g, const ClusterOptions& o,
-                               const std::string& what) {
-  const Reference want = brute_force(g, o);
+Reference brute_force(const OrgGraph& g, const ClusterOptions& o) {
+  const std::vector<Id> kept = kept_orgs(g, o);
+  const std::size_t n = kept.size();
+  UnionFind uf(n);
+  auto people = [&](Id org) {
+    std::set<Id> s(g.org_people[org].begin(), g.org_people[org].end());
+    return s;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = i + 1; j < n; ++j) {
+      const Org& a = g.orgs[kept[i]];
+      const Org& b = g.orgs[kept[j]];
+      if (o.within == ClusterWithin::street && a.street != b.street) continue;
+      if (o.within == ClusterWithin::district && a.district != b.district) continue;
+      bool linked = false;
+      if (o.links.community && a.area == b.area) linked = true;
+      if (o.links.street_industry && a.street == b.street && a.industry == b.industry)
+        linked = true;
+      if (o.links.person && !linked) {
+        const auto pa = people(kept[i]);
+        for (Id p : g.org_people[kept[j]]) linked = linked || pa.count(p) > 0;
+      }
+      if (linked) uf.unite(i, j);
+    }
+  }
+  return reference_clusters(g, o, kept, uf);
+}
+
+// For cities too big for the pairwise brute force: each shared key (area_id, (street, industry),
+// (person, territory)) unites the first kept org that has it with every later one.
+Reference key_union_reference(const OrgGraph& g, const ClusterOptions& o) {
+  const std::vector<Id> kept = kept_orgs(g, o);
+  UnionFind uf(kept.size());
+  std::map<std::tuple<int, Id, Id>, std::size_t> first;  // (link kind, key, key) -> kept index
+  auto share = [&](int kind, Id a, Id b, std::size_t i) {
+    const auto [at, inserted] = first.emplace(std::tuple(kind, a, b), i);
+    if (!inserted) uf.unite(at->second, i);
+  };
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    const Org& org = g.orgs[kept[i]];
+    if (o.links.community) share(0, org.area, 0, i);
+    if (o.links.street_industry) share(1, org.street, org.industry, i);
+    if (o.links.person) {
+      const Id territory = o.within == ClusterWithin::street     ? org.street
+                           : o.within == ClusterWithin::district ? org.district
+                                                                 : 0;
+      for (Id p : g.org_people[kept[i]]) share(2, p, territory, i);
+    }
+  }
+  return reference_clusters(g, o, kept, uf);
+}
+
+void expect_equals_reference(const OrgGraph& g, const ClusterOptions& o, const Reference& want,
+                             const std::string& what) {
   std::string first_json;
   for (int threads : {1, 2, 8}) {
     par::set_threads(threads);
@@ -346,6 +390,11 @@ void expect_equals_brute_force(const OrgGraph& g, const ClusterOptions& o,
     ASSERT_EQ(json, first_json) << what << " at " << threads << " threads";
   }
   par::set_threads(0);
+}
+
+void expect_equals_brute_force(const OrgGraph& g, const ClusterOptions& o,
+                               const std::string& what) {
+  expect_equals_reference(g, o, brute_force(g, o), what);
 }
 
 TEST(Clusters, HubGraphEqualsBruteForceOnRandomCities) {
@@ -380,6 +429,35 @@ TEST(Clusters, HubGraphEqualsBruteForceOnRandomCities) {
     expect_equals_brute_force(g, o, "seed " + std::to_string(seed) + " top 3");
   }
   EXPECT_GT(nontrivial, 20) << "random cities should give clusters of several orgs";
+}
+
+// A city big enough that every parallel step (the counting sorts of the links and of the
+// clusters' orgs cut into parts, the filters cut into blocks) runs in more than one piece at 2 and
+// 8 threads: 150,000 orgs, most uncovered. Few communities make large clusters under community
+// links; person links alone leave many small ones and singletons.
+TEST(Clusters, LargeCityEqualsAKeyUnionReferenceAtAnyThreadCount) {
+  testing::RandomCityShape shape;
+  shape.districts = 6;
+  shape.streets_per_district = 8;
+  shape.communities_per_street = 8;
+  shape.orgs = 150000;
+  shape.people = 200000;
+  shape.affiliations = 160000;
+  shape.branches = 2000;
+  const OrgGraph g = city_from_csv(testing::random_city(21, shape));
+  for (const char* link : {"person", "person,community", "person,street-industry"}) {
+    for (auto within : {ClusterWithin::none, ClusterWithin::street}) {
+      const ClusterOptions o = links(link, within);
+      const std::string what = std::string(link) + " within " + std::string(to_string(within));
+      const Reference want = key_union_reference(g, o);
+      ASSERT_GT(want.uncovered, 100000u) << what;
+      expect_equals_reference(g, o, want, what);
+    }
+  }
+  ClusterOptions o = links("person");
+  o.min_size = 2;
+  o.top = 500;
+  expect_equals_reference(g, o, key_union_reference(g, o), "person min 2 top 500");
 }
 
 TEST(ClustersCli, SameOutputAtAnyThreadCountAndClearErrors) {

@@ -1,11 +1,13 @@
 // The parallel seam itself (engine/parallel.hpp), whichever backend the build uses (oneTBB,
 // std::thread under ORGRAPH_STD_THREADS / TSan, or serial): every index visited exactly once,
 // nested loops, exceptions carried to the caller, map_reduce combining in block order, sort
-// equal to std::sort, touch_pages staying inside its range; each at 1, 2 and 8 threads.
+// equal to std::sort, indices_where equal to a serial filter, counting_sort equal to a stable
+// sort, touch_pages staying inside its range; each at 1, 2 and 8 threads.
 #include "engine/parallel.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <numeric>
@@ -105,6 +107,60 @@ TEST_P(ParallelTest, SortEqualsStdSort) {
     std::sort(want.begin(), want.end());
     par::sort(v.begin(), v.end(), std::less<>());
     ASSERT_EQ(v, want) << "n " << n;
+  }
+}
+
+TEST_P(ParallelTest, IndicesWhereEqualsASerialFilter) {
+  std::mt19937_64 rng(7);
+  for (std::size_t n : {0u, 1u, 999u, 1000u, 1001u, 123457u}) {
+    std::vector<char> mark(n);
+    for (auto& m : mark) m = rng() % 3 == 0 ? 1 : 0;
+    std::vector<std::uint32_t> want;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (mark[i]) want.push_back(static_cast<std::uint32_t>(i));
+    }
+    EXPECT_EQ(par::indices_where(n, 1000, [&](std::size_t i) { return mark[i] != 0; }), want)
+        << "n " << n;
+  }
+}
+
+// counting_sort against std::stable_sort of (bucket, index): sizes around its part size (2^15)
+// and its bucket block (2^16), skewed keys (most items in one bucket) and empty buckets.
+TEST_P(ParallelTest, CountingSortEqualsAStableSortByBucket) {
+  std::mt19937_64 rng(11);
+  struct Case {
+    std::size_t n, buckets;
+    bool skewed;
+  };
+  for (const Case c : {Case{0, 0, false}, Case{0, 5, false}, Case{1, 1, false},
+                       Case{32767, 10, false}, Case{65536, 3, true}, Case{200003, 70000, false},
+                       Case{200003, 200003, true}, Case{131072, 1, false}}) {
+    std::vector<std::uint32_t> key(c.n);
+    for (auto& k : key) {
+      k = static_cast<std::uint32_t>(c.skewed && rng() % 4 != 0 ? c.buckets / 2 : rng() % c.buckets);
+    }
+    std::vector<std::uint32_t> want(c.n);
+    std::iota(want.begin(), want.end(), 0u);
+    std::stable_sort(want.begin(), want.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return key[a] < key[b]; });
+    std::vector<std::uint32_t> want_first(c.buckets + 1, 0);
+    for (const std::uint32_t k : key) ++want_first[k + 1];
+    for (std::size_t b = 0; b < c.buckets; ++b) want_first[b + 1] += want_first[b];
+    if (c.buckets == 0) want_first = {0};
+
+    std::vector<std::uint32_t> got(c.n, ~0u);
+    std::vector<int> placed(c.n, 0);
+    std::vector<std::uint32_t> first(c.buckets + 1, ~0u);
+    par::counting_sort(
+        c.n, c.buckets, [&](std::size_t i) { return key[i]; },
+        [&](std::size_t i, std::uint32_t slot) {
+          got[slot] = static_cast<std::uint32_t>(i);
+          ++placed[i];  // each item is placed by one part only: no race
+        },
+        first);
+    EXPECT_EQ(got, want) << "n " << c.n << " buckets " << c.buckets;
+    EXPECT_EQ(first, want_first) << "n " << c.n << " buckets " << c.buckets;
+    EXPECT_EQ(std::count(placed.begin(), placed.end(), 1), static_cast<std::ptrdiff_t>(c.n));
   }
 }
 
