@@ -5,7 +5,7 @@
 # into docs/benchmarks.md between the `make bench` markers, replacing the previous run's.
 # BENCH_PRESETS="changzhou province" limits the presets (nation needs ~2.5 GB of CSV in
 # BENCH_DATA, default /work/data or build/bench-data); BENCH_KERNELS=0 skips Google Benchmark.
-# BENCH_REPEATS (default 3): runs of each whole command per thread count; the tables give
+# BENCH_REPEATS (default 5): runs of each whole command per thread count; the tables give
 # medians, with the 1- and 2-thread runs interleaved (1, 2, 1, 2, ...) so that drift in the VM's
 # host, which makes the same run vary by up to 2x here (docs/benchmarks.md, "Why the figures
 # vary"), falls on both alike.
@@ -15,7 +15,7 @@ build=${1:-build/release}
 bin=$build/orgraph
 data=${BENCH_DATA:-$( [ -d /work/data ] && echo /work/data || echo build/bench-data)}
 presets=${BENCH_PRESETS:-"changzhou province nation"}
-repeats=${BENCH_REPEATS:-3}
+repeats=${BENCH_REPEATS:-5}
 out=docs/benchmarks.md
 section=$(mktemp)
 raw=$(mktemp)        # preset, label, threads, wall, user, sys, peak MB: one line per run
@@ -116,22 +116,33 @@ for line in open(sizes):
     p, b = line.split()
     print("| %s | CSV bytes: %s | | | | | |" % (p, b))
 print()
+def paired(one, two):
+    # Run i at 1 thread and run i at 2 threads ran back to back: their ratio, min-max over i.
+    r = [a / b for a, b in zip(one, two) if b > 0]
+    return "%.2f-%.2fx" % (min(r), max(r)) if r else ""
 print("### 1 -> 2 threads (ratio of the medians; batch phases from summary.json)")
 print()
-print("| preset | what | 1 thread s | 2 threads s | speed-up |")
-print("|---|---|---|---|---|")
+print("The speed-up is the ratio of the medians. The last column pairs each 1-thread run with")
+print("the 2-thread run right after it and gives the lowest and highest of those ratios: how")
+print("far one pair of runs can stray on this VM.")
+print()
+print("| preset | what | 1 thread s | 2 threads s | speed-up | paired runs |")
+print("|---|---|---|---|---|---|")
 for (p, l, t), r in runs.items():
     if t != 1 or (p, l, 2) not in runs:
         continue
-    a, b = med(x[0] for x in r), med(x[0] for x in runs[(p, l, 2)])
-    print("| %s | %s | %.2f | %.2f | %.2fx |" % (p, l, a, b, a / b))
+    one, two = [x[0] for x in r], [x[0] for x in runs[(p, l, 2)]]
+    a, b = med(one), med(two)
+    print("| %s | %s | %.2f | %.2f | %.2fx | %s |" % (p, l, a, b, a / b, paired(one, two)))
     for k, v in phase.get((p, l, 1), {}).items():
         v2 = phase[(p, l, 2)].get(k)
         if not v2 or k in ("summary", "total"):
             continue
         a, b = med(v), med(v2)
-        print("| %s | %s: %s | %.2f | %.2f | %s |" % (
-            p, l, k, a, b, "%.2fx" % (a / b) if b >= 0.05 else "(under 0.05 s)"))
+        small = b < 0.05
+        print("| %s | %s: %s | %.2f | %.2f | %s | %s |" % (
+            p, l, k, a, b, "(under 0.05 s)" if small else "%.2fx" % (a / b),
+            "" if small else paired(v, v2)))
 EOF
 
 # Replace the section between the markers (appended when they are missing).
