@@ -5,6 +5,7 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -19,30 +20,30 @@ constexpr std::array<std::string_view, 5> kEntityNoun{"area", "unit", "org", "pe
 constexpr std::array<std::string_view, 5> kEntityFile{"areas", "units", "organizations", "people",
                                                       "branches"};
 
-template <class Row, class Field>
-FreshVector<Id> resolve(const Interner& index, const StringColumn& column,
-                        std::span<const Row> rows, Field field) {
-  FreshVector<std::string_view> keys(rows.size());
-  par::for_each_index(0, rows.size(), 1 << 14, [&](std::size_t i) { keys[i] = rows[i].*field; });
-  FreshVector<Id> out(rows.size());
-  index.find_batch(column, keys, out);
-  return out;
-}
+struct EveryRow {
+  template <class Row>
+  bool operator()(const Row&) const {
+    return true;
+  }
+};
 
-// The same for rows whose field names an entity of one table or another: `in_first(row)` says
-// which. Rows of the other table get kNone from this call.
-template <class Row, class Field, class InFirst>
-FreshVector<Id> resolve_where(const Interner& index, const StringColumn& column,
-                              std::span<const Row> rows, Field field, InFirst in_first) {
+// The ids of the entities the rows' `field` names, kNone where it names none. With `in_table`,
+// only rows where in_table(row) holds name an entity of this table (a supervision row's
+// subordinate is a unit or a branch); the other rows get kNone.
+template <class Row, class Field, class InTable = EveryRow>
+FreshVector<Id> resolve(const Interner& index, const StringColumn& column,
+                        std::span<const Row> rows, Field field, InTable in_table = {}) {
   FreshVector<std::string_view> keys(rows.size());
   par::for_each_index(0, rows.size(), 1 << 14, [&](std::size_t i) {
-    keys[i] = in_first(rows[i]) ? std::string_view(rows[i].*field) : std::string_view();
+    keys[i] = in_table(rows[i]) ? std::string_view(rows[i].*field) : std::string_view();
   });
   FreshVector<Id> out(rows.size());
   index.find_batch(column, keys, out);
-  par::for_each_index(0, rows.size(), 1 << 14, [&](std::size_t i) {
-    if (!in_first(rows[i])) out[i] = kNone;
-  });
+  if constexpr (!std::is_same_v<InTable, EveryRow>) {
+    par::for_each_index(0, rows.size(), 1 << 14, [&](std::size_t i) {
+      if (!in_table(rows[i])) out[i] = kNone;
+    });
+  }
   return out;
 }
 
@@ -629,10 +630,10 @@ void GraphBuilder::add_supervision(std::span<const SupervisionRow> rows, const T
   const auto names_branch = [](const SupervisionRow& r) {
     return r.subordinate_kind != SubordinateKind::unit;
   };
-  const auto sub_unit = resolve_where(g.unit_index, g.unit_ids, rows,
-                                      &SupervisionRow::subordinate_id, names_unit);
-  const auto sub_branch = resolve_where(g.branch_index, g.branch_ids, rows,
-                                        &SupervisionRow::subordinate_id, names_branch);
+  const auto sub_unit =
+      resolve(g.unit_index, g.unit_ids, rows, &SupervisionRow::subordinate_id, names_unit);
+  const auto sub_branch =
+      resolve(g.branch_index, g.branch_ids, rows, &SupervisionRow::subordinate_id, names_branch);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& r = rows[i];
     if (superior[i] == kNone) {
