@@ -368,8 +368,9 @@ ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& option
   if (options.top > 0 && order.size() > options.top) order.resize(options.top);
 
   // The clusters' lists are allocated here, on one thread: `orgraph` runs with one malloc arena
-  // (cli/main.cpp), and two lists per cluster (116,000 clusters at nation scale) allocated from
-  // two threads at once cost more in waits for its lock (30 ms) than they take on one (10 ms).
+  // (cli/main.cpp), and two lists per cluster allocated from two threads at once wait for its
+  // lock. Nation (116,000 clusters), 2 threads: 10 ms here, and the describe loop 95 ms instead
+  // of 118-149 ms with the allocations inside it.
   report.clusters.resize(order.size());
   for (std::size_t c = 0; c < order.size(); ++c) {
     const std::size_t orgs = size(static_cast<std::uint32_t>(order[c]));

@@ -1058,7 +1058,8 @@ struct GapCounts {
   using ByCode = std::array<std::uint64_t, kGapCodeCount>;
   ByCode by_code{};
   std::array<std::uint64_t, 3> by_severity{};
-  std::map<std::string, ByCode, std::less<>> by_district;
+  using ByDistrict = std::map<std::string, ByCode, std::less<>>;
+  ByDistrict by_district;
   ByCode* last = nullptr;  // neighbouring gaps mostly share their district: one lookup per run
   std::string_view last_district;
 
@@ -1067,8 +1068,7 @@ struct GapCounts {
     ++by_code[code];
     ++by_severity[static_cast<std::size_t>(gap.severity)];
     if (last == nullptr || gap.district != last_district) {
-      auto it = by_district.find(gap.district);
-      if (it == by_district.end()) it = by_district.emplace(gap.district, ByCode{}).first;
+      const auto it = district_entry(gap.district);
       last = &it->second;
       last_district = it->first;
     }
@@ -1078,10 +1078,17 @@ struct GapCounts {
     for (std::size_t k = 0; k < kGapCodeCount; ++k) by_code[k] += other.by_code[k];
     for (std::size_t k = 0; k < 3; ++k) by_severity[k] += other.by_severity[k];
     for (const auto& [district, counts] : other.by_district) {
-      auto it = by_district.find(district);
-      if (it == by_district.end()) it = by_district.emplace(district, ByCode{}).first;
-      for (std::size_t k = 0; k < kGapCodeCount; ++k) it->second[k] += counts[k];
+      ByCode& mine = district_entry(district)->second;
+      for (std::size_t k = 0; k < kGapCodeCount; ++k) mine[k] += counts[k];
     }
+  }
+  // The district's entry, added with zero counts if it has none yet.
+  ByDistrict::iterator district_entry(std::string_view district) {
+    auto it = by_district.lower_bound(district);
+    if (it == by_district.end() || it->first != district) {
+      it = by_district.emplace_hint(it, std::string(district), ByCode{});
+    }
+    return it;
   }
   void fill(GapTotals& t, Severity min_severity) const {
     t.min_severity = min_severity;
