@@ -432,8 +432,8 @@ void GraphBuilder::add_orgs(std::span<const OrgRow> rows, const TableSource& src
     if (level != AreaLevel::street && level != AreaLevel::community) return true;
     return !r.competent_unit_id.empty() && unit[i] == kNone;
   };
-  const std::vector<std::uint32_t> suspects =
-      par::indices_where(rows.size(), 1 << 16, [&](std::size_t i) { return keep[i] && suspect(i); });
+  const std::vector<std::uint32_t> suspects = par::indices_where(
+      rows.size(), 1 << 16, [&](std::size_t i) { return keep[i] && suspect(i); });
   for (const std::uint32_t i : suspects) {
     const OrgRow& r = rows[i];
     if (r.industry.empty() &&

@@ -144,10 +144,11 @@ template <class Key, class Place>
 void counting_sort(std::size_t n, std::size_t buckets, Key&& key, Place&& place,
                    std::span<std::uint32_t> first) {
   if (n >= std::size_t{1} << 32) throw std::length_error("counting_sort: 2^32 items or more");
-  if (first.size() != buckets + 1) throw std::invalid_argument("counting_sort: first needs buckets + 1 entries");
+  if (first.size() != buckets + 1)
+    throw std::invalid_argument("counting_sort: first needs buckets + 1 entries");
   constexpr std::size_t kMinPart = 1 << 15;
-  const std::size_t parts =
-      std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(threads()), n / kMinPart));
+  const std::size_t parts = std::max<std::size_t>(
+      1, std::min<std::size_t>(static_cast<std::size_t>(threads()), n / kMinPart));
   const auto part_begin = [&](std::size_t p) { return n * p / parts; };
   // next[p][b]: the count of part p's items in bucket b, then the slot of its next one.
   std::vector<std::vector<std::uint32_t>> next(parts);
@@ -160,7 +161,8 @@ void counting_sort(std::size_t n, std::size_t buckets, Key&& key, Place&& place,
   for_each_index(0, block_base.size() - 1, 1, [&](std::size_t b) {
     std::size_t sum = 0;
     for (const auto& counts : next) {
-      for (std::size_t k = b * kBlock; k < std::min(buckets, (b + 1) * kBlock); ++k) sum += counts[k];
+      for (std::size_t k = b * kBlock; k < std::min(buckets, (b + 1) * kBlock); ++k)
+        sum += counts[k];
     }
     block_base[b + 1] = sum;
   });

@@ -137,7 +137,8 @@ TEST_P(ParallelTest, CountingSortEqualsAStableSortByBucket) {
                        Case{200003, 200003, true}, Case{131072, 1, false}}) {
     std::vector<std::uint32_t> key(c.n);
     for (auto& k : key) {
-      k = static_cast<std::uint32_t>(c.skewed && rng() % 4 != 0 ? c.buckets / 2 : rng() % c.buckets);
+      k = static_cast<std::uint32_t>(c.skewed && rng() % 4 != 0 ? c.buckets / 2
+                                                                : rng() % c.buckets);
     }
     std::vector<std::uint32_t> want(c.n);
     std::iota(want.begin(), want.end(), 0u);
