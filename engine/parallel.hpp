@@ -114,6 +114,18 @@ T map_reduce(std::size_t n, std::size_t block, T identity, Map&& map, Combine&& 
   return result;
 }
 
+// Exclusive prefix sum in place; returns the total.
+template <class T>
+T exclusive_scan(std::vector<T>& values) {
+  T sum{};
+  for (auto& v : values) {
+    T next = sum + v;
+    v = sum;
+    sum = next;
+  }
+  return sum;
+}
+
 // The indices i in [0, n) where pred(i) holds, ascending. Blocks of `block` indices are
 // filtered in parallel and copied into place in parallel (no serial concatenation).
 template <class Index = std::uint32_t, class Pred>
@@ -125,9 +137,9 @@ std::vector<Index> indices_where(std::size_t n, std::size_t block, Pred&& pred) 
       if (pred(i)) found[b].push_back(static_cast<Index>(i));
     }
   });
-  std::vector<std::size_t> base(found.size() + 1, 0);
-  for (std::size_t b = 0; b < found.size(); ++b) base[b + 1] = base[b] + found[b].size();
-  std::vector<Index> out(base.back());
+  std::vector<std::size_t> base(found.size());
+  for (std::size_t b = 0; b < found.size(); ++b) base[b] = found[b].size();
+  std::vector<Index> out(exclusive_scan(base));
   for_each_index(0, found.size(), 1, [&](std::size_t b) {
     std::copy(found[b].begin(), found[b].end(), out.begin() + static_cast<std::ptrdiff_t>(base[b]));
   });
@@ -157,18 +169,18 @@ void counting_sort(std::size_t n, std::size_t buckets, Key&& key, Place&& place,
     for (std::size_t i = part_begin(p); i < part_begin(p + 1); ++i) ++next[p][key(i)];
   });
   constexpr std::size_t kBlock = 1 << 16;
-  std::vector<std::size_t> block_base(block_count(buckets, kBlock) + 1, 0);
-  for_each_index(0, block_base.size() - 1, 1, [&](std::size_t b) {
+  std::vector<std::size_t> block_base(block_count(buckets, kBlock));
+  for_each_index(0, block_base.size(), 1, [&](std::size_t b) {
     std::size_t sum = 0;
     for (const auto& counts : next) {
       for (std::size_t k = b * kBlock; k < std::min(buckets, (b + 1) * kBlock); ++k)
         sum += counts[k];
     }
-    block_base[b + 1] = sum;
+    block_base[b] = sum;
   });
-  for (std::size_t b = 1; b < block_base.size(); ++b) block_base[b] += block_base[b - 1];
+  exclusive_scan(block_base);
   first[buckets] = static_cast<std::uint32_t>(n);
-  for_each_index(0, block_base.size() - 1, 1, [&](std::size_t b) {
+  for_each_index(0, block_base.size(), 1, [&](std::size_t b) {
     auto slot = static_cast<std::uint32_t>(block_base[b]);
     for (std::size_t k = b * kBlock; k < std::min(buckets, (b + 1) * kBlock); ++k) {
       first[k] = slot;
@@ -233,17 +245,5 @@ void sort(It first, It last, Less less) {
 // our VMs a fresh page costs the kernel ~2.5 s per GB to back at its first write, on whichever
 // thread writes first. The bytes' values are unspecified afterwards.
 void touch_pages(void* data, std::size_t bytes);
-
-// Exclusive prefix sum in place; returns the total.
-template <class T>
-T exclusive_scan(std::vector<T>& values) {
-  T sum{};
-  for (auto& v : values) {
-    T next = sum + v;
-    v = sum;
-    sum = next;
-  }
-  return sum;
-}
 
 }  // namespace orgraph::par
