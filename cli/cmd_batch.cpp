@@ -107,17 +107,30 @@ void remove_report_folder(const fs::path& dir) {
   fs::remove_all(dir, ec);
 }
 
-// Removes DIR.partial-<pid> folders left by runs that were killed (their pid is gone).
-void remove_stale_partials(const fs::path& out) {
+// Cleans up after runs that were killed (their pid is gone): removes their DIR.partial-<pid>
+// folders, and their DIR.previous-<pid> folders, the report they had replaced (killed after the
+// swap, before removing it). A run killed between its two renames left no DIR and the previous
+// report whole in DIR.previous-<pid>: that one is put back as DIR instead.
+void remove_stale_folders(const fs::path& out) {
   const fs::path parent = out.parent_path().empty() ? fs::path(".") : out.parent_path();
-  const std::string prefix = out.filename().string() + ".partial-";
+  const std::string partial = out.filename().string() + ".partial-";
+  const std::string previous = out.filename().string() + ".previous-";
+  std::vector<std::pair<bool, fs::path>> stale;  // (is a previous report, folder)
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(parent, ec)) {
     const std::string name = e.path().filename().string();
-    if (name.rfind(prefix, 0) != 0) continue;
-    const long pid = std::atol(name.c_str() + prefix.size());
+    const bool is_previous = name.rfind(previous, 0) == 0;
+    if (!is_previous && name.rfind(partial, 0) != 0) continue;
+    const long pid = std::atol(name.c_str() + (is_previous ? previous : partial).size());
     if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0) continue;  // still running
-    fs::remove_all(e.path(), ec);
+    stale.emplace_back(is_previous, e.path());
+  }
+  for (const auto& [is_previous, dir] : stale) {
+    if (is_previous && !fs::exists(out, ec)) {
+      fs::rename(dir, out, ec);
+      if (!ec) continue;
+    }
+    remove_report_folder(dir);
   }
 }
 
@@ -154,7 +167,7 @@ int run_batch(const BatchArgs& a, const Globals& g) {
   progress.begin("gaps");
   GapAudit audit = audit_gaps(graph, r.gap_options);
 
-  remove_stale_partials(out);
+  remove_stale_folders(out);
   const fs::path partial = out.string() + ".partial-" + std::to_string(::getpid());
   fs::remove_all(partial);
   fs::create_directories(partial);
