@@ -1,10 +1,24 @@
 #include "cli/progress.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <tuple>
+#include <utility>
 
 namespace orgraph::cli {
+namespace {
+
+// CPU seconds of the whole process so far (every thread), user and system.
+std::pair<double, double> process_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  const auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return {seconds(u.ru_utime), seconds(u.ru_stime)};
+}
+
+}  // namespace
 
 Progress::Progress(std::vector<std::string> phases, bool quiet)
     : phases_(std::move(phases)),
@@ -16,6 +30,7 @@ void Progress::begin(const std::string& name) {
   if (!current_.empty()) end();
   current_ = name;
   ++index_;
+  std::tie(phase_user_, phase_system_) = process_cpu_seconds();
   phase_started_ = std::chrono::steady_clock::now();
   draw(false);
 }
@@ -24,7 +39,8 @@ double Progress::end() {
   if (current_.empty()) return 0;
   const double s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - phase_started_).count();
-  timings_.emplace_back(current_, s);
+  const auto [user, system] = process_cpu_seconds();
+  timings_.push_back({current_, s, user - phase_user_, system - phase_system_});
   draw(true);
   current_.clear();
   return s;
@@ -46,8 +62,9 @@ void Progress::draw(bool done) {
                  done ? " done" : "...");
     if (done && index_ == n) std::fputc('\n', stderr);
   } else if (done) {
-    std::fprintf(stderr, "orgraph: [%zu/%zu] %s done in %.3f s\n", index_, n, current_.c_str(),
-                 timings_.back().second);
+    const PhaseTiming& t = timings_.back();
+    std::fprintf(stderr, "orgraph: [%zu/%zu] %s done in %.3f s (CPU %.3f s user, %.3f s system)\n",
+                 index_, n, current_.c_str(), t.seconds, t.user_seconds, t.system_seconds);
   }
   std::fflush(stderr);
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "loaders/phase_timing.hpp"
+
 namespace orgraph::cli {
 
 class Progress {
@@ -15,8 +17,8 @@ class Progress {
   void begin(const std::string& name);
   // Finishes the current phase; returns its wall time in seconds.
   double end();
-  // Seconds of each finished phase, in order.
-  const std::vector<std::pair<std::string, double>>& timings() const { return timings_; }
+  // Wall and CPU time of each finished phase, in order.
+  const std::vector<PhaseTiming>& timings() const { return timings_; }
   double total_seconds() const;
 
  private:
@@ -26,7 +28,8 @@ class Progress {
   std::size_t index_ = 0;
   std::string current_;
   std::chrono::steady_clock::time_point started_, phase_started_;
-  std::vector<std::pair<std::string, double>> timings_;
+  double phase_user_ = 0, phase_system_ = 0;  // the process's CPU seconds when the phase began
+  std::vector<PhaseTiming> timings_;
 };
 
 }  // namespace orgraph::cli

@@ -307,8 +307,7 @@ ReportData batch_report(const OrgGraph& g, const Layout& layout, const BatchResu
 }
 
 std::string batch_summary_json(const OrgGraph& g, const BatchResults& r,
-                               const std::vector<std::pair<std::string, double>>& timings,
-                               double total_seconds) {
+                               const std::vector<PhaseTiming>& timings, double total_seconds) {
   JsonOut j;
   j.begin_object();
   j.key("version").str(ORGRAPH_VERSION);
@@ -372,8 +371,14 @@ std::string batch_summary_json(const OrgGraph& g, const BatchResults& r,
   j.key("unplaced_total").num(x.joint_unplaced_total).key("orgs").num(x.joint_orgs).end_object();
   j.end_object();
   j.key("timings_seconds").begin_object();
-  for (const auto& [phase, s] : timings) j.key(phase).real(s);
+  for (const PhaseTiming& p : timings) j.key(p.phase).real(p.seconds);
   j.key("total").real(total_seconds).end_object();
+  j.key("cpu_seconds").begin_object();
+  for (const PhaseTiming& p : timings) {
+    j.key(p.phase).begin_object().key("user").real(p.user_seconds);
+    j.key("system").real(p.system_seconds).end_object();
+  }
+  j.end_object();
   j.key("files").begin_array();
   for (const char* f : {"coverage.csv", "coverage.json", "coverage_by_industry.csv", "clusters.json",
                         "clusters.csv", "joint_branches.csv", "joint_branches.json", "gaps.csv",

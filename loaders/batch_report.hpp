@@ -10,6 +10,7 @@
 #include "engine/graph.hpp"
 #include "loaders/city_loader.hpp"
 #include "loaders/export_writer.hpp"
+#include "loaders/phase_timing.hpp"
 #include "loaders/report_html.hpp"
 #include "queries/layout.hpp"
 #include "queries/clusters.hpp"
@@ -68,9 +69,9 @@ void keep_report_gaps(BatchResults& results, const GapAudit& audit);
 ReportData batch_report(const OrgGraph& graph, const Layout& layout, const BatchResults& results,
                         std::size_t network_clusters);
 
-// summary.json: headline figures of every query, input checksums, timings per phase, version.
+// summary.json: headline figures of every query, input checksums, timings per phase (wall, and
+// CPU as `cpu_seconds`), version.
 std::string batch_summary_json(const OrgGraph& graph, const BatchResults& results,
-                               const std::vector<std::pair<std::string, double>>& timings,
-                               double total_seconds);
+                               const std::vector<PhaseTiming>& timings, double total_seconds);
 
 }  // namespace orgraph

@@ -19,7 +19,7 @@ repeats=${BENCH_REPEATS:-5}
 out=docs/benchmarks.md
 section=$(mktemp)
 raw=$(mktemp)        # preset, label, threads, wall, user, sys, peak MB: one line per run
-phase_raw=$(mktemp)  # preset, label, threads, the batch's timings_seconds as JSON
+phase_raw=$(mktemp)  # preset, label, threads, the batch's timings_seconds and cpu_seconds as JSON
 sizes=$(mktemp)      # preset, CSV bytes
 trap 'rm -f "$section" "$raw" "$phase_raw" "$sizes"' EXIT
 mkdir -p "$data"
@@ -65,7 +65,7 @@ measure() {  # preset, label, threads, command...
 }
 
 phases() {  # preset, label, threads, summary.json: the batch's own timing of each phase
-  /usr/bin/python3 -c 'import json, sys; print("\t".join(sys.argv[1:4] + [json.dumps(json.load(open(sys.argv[4]))["timings_seconds"])]))' "$@" >> "$phase_raw"
+  /usr/bin/python3 -c 'import json, sys; s = json.load(open(sys.argv[4])); print("\t".join(sys.argv[1:4] + [json.dumps(s["timings_seconds"]), json.dumps(s["cpu_seconds"])]))' "$@" >> "$phase_raw"
 }
 
 for preset in $presets; do
@@ -100,9 +100,11 @@ for line in open(raw):
     runs[(p, l, int(t))].append((float(w), float(u), float(s), float(m)))
 phase = collections.defaultdict(lambda: collections.defaultdict(list))
 for line in open(phase_raw):
-    p, l, t, js = line.rstrip("\n").split("\t", 3)
-    for k, v in json.loads(js).items():
-        phase[(p, l, int(t))][k].append(v)
+    p, l, t, wall, cpu = line.rstrip("\n").split("\t")
+    cpu = json.loads(cpu)
+    for k, v in json.loads(wall).items():
+        c = cpu.get(k, {"user": 0.0, "system": 0.0})
+        phase[(p, l, int(t))][k].append((v, c["user"], c["system"]))
 print("### Whole commands (median of %s runs)" % repeats)
 print()
 print("| preset | command | threads | wall s: median (min-max) | user s | sys s | peak RSS MB (max) |")
@@ -116,6 +118,9 @@ for line in open(sizes):
     p, b = line.split()
     print("| %s | CSV bytes: %s | | | | | |" % (p, b))
 print()
+def busy(r):
+    # (wall, user, system) per run: median CPUs kept busy (CPU seconds over wall seconds).
+    return "%.2f" % med((u + s) / w for w, u, s in r if w > 0) if any(w > 0 for w, _, _ in r) else ""
 def paired(one, two):
     # Run i at 1 thread and run i at 2 threads ran back to back: their ratio, min-max over i.
     r = [a / b for a, b in zip(one, two) if b > 0]
@@ -124,25 +129,37 @@ print("### 1 -> 2 threads (ratio of the medians; batch phases from summary.json)
 print()
 print("The speed-up is the ratio of the medians. The last column pairs each 1-thread run with")
 print("the 2-thread run right after it and gives the lowest and highest of those ratios: how")
-print("far one pair of runs can stray on this VM.")
+print("far one pair of runs can stray on this VM. \"CPUs busy\" is the CPU time of all the")
+print("process's threads over the wall time (medians, 1 / 2 threads; a phase's from")
+print("summary.json's cpu_seconds): near 2 at 2 threads, a phase is parallel throughout and a")
+print("ratio under 2 means each CPU second costs more with two; \"system s\" is the kernel's share")
+print("(mostly fresh memory and page cache on this VM).")
 print()
-print("| preset | what | 1 thread s | 2 threads s | speed-up | paired runs |")
-print("|---|---|---|---|---|---|")
+print("| preset | what | 1 thread s | 2 threads s | speed-up | paired runs | CPUs busy | system s |")
+print("|---|---|---|---|---|---|---|---|")
 for (p, l, t), r in runs.items():
     if t != 1 or (p, l, 2) not in runs:
         continue
-    one, two = [x[0] for x in r], [x[0] for x in runs[(p, l, 2)]]
+    r2 = runs[(p, l, 2)]
+    one, two = [x[0] for x in r], [x[0] for x in r2]
     a, b = med(one), med(two)
-    print("| %s | %s | %.2f | %.2f | %.2fx | %s |" % (p, l, a, b, a / b, paired(one, two)))
+    print("| %s | %s | %.2f | %.2f | %.2fx | %s | %s / %s | %.2f / %.2f |" % (
+        p, l, a, b, a / b, paired(one, two), busy([x[:3] for x in r]), busy([x[:3] for x in r2]),
+        med(x[2] for x in r), med(x[2] for x in r2)))
     for k, v in phase.get((p, l, 1), {}).items():
         v2 = phase[(p, l, 2)].get(k)
         if not v2 or k in ("summary", "total"):
             continue
-        a, b = med(v), med(v2)
+        one, two = [x[0] for x in v], [x[0] for x in v2]
+        a, b = med(one), med(two)
         small = b < 0.05
-        print("| %s | %s: %s | %.2f | %.2f | %s | %s |" % (
-            p, l, k, a, b, "(under 0.05 s)" if small else "%.2fx" % (a / b),
-            "" if small else paired(v, v2)))
+        cells = [p, "%s: %s" % (l, k), "%.2f" % a, "%.2f" % b]
+        if small:
+            cells += ["(under 0.05 s)", "", "", ""]
+        else:
+            cells += ["%.2fx" % (a / b), paired(one, two), "%s / %s" % (busy(v), busy(v2)),
+                      "%.2f / %.2f" % (med(x[2] for x in v), med(x[2] for x in v2))]
+        print("| " + " | ".join(cells) + " |")
 EOF
 
 # Replace the section between the markers (appended when they are missing).

@@ -2,7 +2,8 @@
 # orgraph batch: the Cytoscape/Gephi exports hold at most --export-max-orgs organizations (the
 # largest clusters first, then joint branches in plan order, then unplaced candidates), and
 # summary.json says exactly what was exported. Without a cap that bites, the exports equal
-# `orgraph export --only clusters|joint-branches`.
+# `orgraph export --only clusters|joint-branches`. Also: summary.json times every phase, wall
+# (timings_seconds) and CPU (cpu_seconds), and the progress lines in a log say the same.
 #
 #   bash batch_exports.sh ORGRAPH_BIN SOURCE_DIR WORK_DIR
 set -euo pipefail
@@ -15,7 +16,29 @@ rm -rf "$WORK"
 mkdir -p "$WORK"
 fail() { echo "batch_exports.sh: $*" >&2; exit 1; }
 
-"$BIN" batch "$CITY" --out "$WORK/all" --quiet
+"$BIN" batch "$CITY" --out "$WORK/all" 2>"$WORK/all.log"
+$PY - "$WORK/all/summary.json" "$WORK/all.log" <<'EOF' || fail "the phases' timings are not what they should be"
+import json, re, sys
+s = json.load(open(sys.argv[1]))
+wall, cpu = s["timings_seconds"], s["cpu_seconds"]
+phases = ["load", "coverage", "clusters", "gaps", "gap files", "joint branches", "exports",
+          "report", "sync", "summary"]
+assert list(wall) == phases + ["total"], list(wall)
+assert list(cpu) == phases, list(cpu)
+for p in phases:
+    assert set(cpu[p]) == {"user", "system"}, cpu[p]
+    assert wall[p] >= 0 and cpu[p]["user"] >= 0 and cpu[p]["system"] >= 0, (p, wall[p], cpu[p])
+assert sum(wall[p] for p in phases) <= wall["total"] + 1e-6, wall
+assert sum(c["user"] + c["system"] for c in cpu.values()) > 0, cpu
+# The log: one line per phase, in order, with the same wall and CPU figures (3 decimals).
+lines = [l for l in open(sys.argv[2]) if l.startswith("orgraph: [")]
+assert len(lines) == len(phases), lines
+for i, (p, line) in enumerate(zip(phases, lines), 1):
+    m = re.fullmatch(r"orgraph: \[(\d+)/10\] (.+) done in ([\d.]+) s \(CPU ([\d.]+) s user, ([\d.]+) s system\)\n", line)
+    assert m and int(m[1]) == i and m[2] == p, line
+    for got, want in zip(map(float, m.group(3, 4, 5)), (wall[p], cpu[p]["user"], cpu[p]["system"])):
+        assert abs(got - want) <= 0.0005 + 1e-9, (line, want)
+EOF
 "$BIN" export "$CITY" --to cytoscape --only clusters --quiet --out "$WORK/clusters.cyjs"
 "$BIN" export "$CITY" --to gexf --only joint-branches --quiet --out "$WORK/joint.gexf"
 # The batch's files carry their own names in the graph metadata; compare the elements.

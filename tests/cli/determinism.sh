@@ -117,7 +117,7 @@ done
 "$BIN" coverage "$CITY" --format json --quiet >"$WORK/1/csv-coverage"
 cmp -s "$WORK/1/snap-coverage" "$WORK/1/csv-coverage" || fail "coverage: snapshot != CSV"
 
-# batch: every file of the report; summary.json without timings and threads.
+# batch: every file of the report; summary.json without timings (wall and CPU) and threads.
 for run in $RUNS; do
   "$BIN" batch "$CITY" --out "$WORK/$run/report" --threads "$(threads_of "$run")" --quiet \
     >/dev/null 2>&1 || fail "batch --threads $(threads_of "$run") failed"
@@ -125,6 +125,7 @@ for run in $RUNS; do
 import json, sys
 s = json.load(open(sys.argv[1]))
 s.pop("timings_seconds", None)
+s.pop("cpu_seconds", None)
 s.pop("threads", None)
 json.dump(s, sys.stdout, indent=1, sort_keys=True)
 EOF
