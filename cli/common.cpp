@@ -101,14 +101,21 @@ void Output::write(std::string_view text) {
 // Starts the write-back of what was written since the last call, without waiting for it (for
 // Durability::later: sync_to_disk() waits, and reports errors). Started piece by piece as the
 // file grows, the kernel's work of queueing a gigabyte of pages is spread over the writing
-// instead of done at once at commit(), on one thread, while the other waits. Only a hint: some
-// file systems do not support it.
+// instead of done at once at commit(), on one thread, while the other waits. Then drops from the
+// page cache what the disk already has of the pieces before this one (POSIX_FADV_DONTNEED
+// leaves pages still dirty or being written, and the next call tries them again): a gigabyte
+// file then cycles through a few hundred megabytes of page cache instead of taking a fresh
+// gigabyte, which on this VM cost 1-3 s of kernel time per batch (docs/benchmarks.md), and does
+// not push other files out of the cache. Both are hints: some file systems ignore them.
 void Output::start_write_back() {
   if (std::fflush(file_) != 0) {
     throw IoError(path_ + ": write failed: " + std::strerror(errno));
   }
   ::sync_file_range(fileno(file_), static_cast<off_t>(write_back_from_),
                     static_cast<off_t>(written_ - write_back_from_), SYNC_FILE_RANGE_WRITE);
+  if (write_back_from_ > 0) {
+    ::posix_fadvise(fileno(file_), 0, static_cast<off_t>(write_back_from_), POSIX_FADV_DONTNEED);
+  }
   write_back_from_ = written_;
 }
 
