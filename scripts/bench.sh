@@ -107,7 +107,7 @@ for line in open(phase_raw):
         phase[(p, l, int(t))][k].append((v, c["user"], c["system"]))
 print("### Whole commands (median of %s runs)" % repeats)
 print()
-print("| preset | command | threads | wall s: median (min-max) | user s | sys s | peak RSS MB (max) |")
+print("| preset | command | threads | wall s: median (min-max) | user s | sys s | peak RSS MiB (max) |")
 print("|---|---|---|---|---|---|---|")
 for (p, l, t), r in runs.items():
     w = [x[0] for x in r]
