@@ -18,7 +18,7 @@ presets=${BENCH_PRESETS:-"changzhou province nation"}
 repeats=${BENCH_REPEATS:-5}
 out=docs/benchmarks.md
 section=$(mktemp)
-raw=$(mktemp)        # preset, label, threads, wall, user, sys, peak MB: one line per run
+raw=$(mktemp)        # preset, label, threads, wall, user, sys, peak MiB: one line per run
 phase_raw=$(mktemp)  # preset, label, threads, the batch's timings_seconds and cpu_seconds as JSON
 sizes=$(mktemp)      # preset, CSV bytes
 trap 'rm -f "$section" "$raw" "$phase_raw" "$sizes"' EXIT
