@@ -120,7 +120,8 @@ for line in open(sizes):
 print()
 def busy(r):
     # (wall, user, system) per run: median CPUs kept busy (CPU seconds over wall seconds).
-    return "%.2f" % med((u + s) / w for w, u, s in r if w > 0) if any(w > 0 for w, _, _ in r) else ""
+    ratios = [(u + s) / w for w, u, s in r if w > 0]
+    return "%.2f" % med(ratios) if ratios else ""
 def paired(one, two):
     # Run i at 1 thread and run i at 2 threads ran back to back: their ratio, min-max over i.
     r = [a / b for a, b in zip(one, two) if b > 0]
@@ -131,8 +132,9 @@ print("The speed-up is the ratio of the medians. The last column pairs each 1-th
 print("the 2-thread run right after it and gives the lowest and highest of those ratios: how")
 print("far one pair of runs can stray on this VM. \"CPUs busy\" is the CPU time of all the")
 print("process's threads over the wall time (medians, 1 / 2 threads; a phase's from")
-print("summary.json's cpu_seconds): near 2 at 2 threads, a phase is parallel throughout and a")
-print("ratio under 2 means each CPU second costs more with two; \"system s\" is the kernel's share")
+print("summary.json's cpu_seconds): well under 2 at 2 threads shows a long serial stretch; near 2")
+print("with a ratio under 2, each CPU second costs more with two (short serial pieces do not show:")
+print("oneTBB's idle workers spin, which is CPU time too); \"system s\" is the kernel's share")
 print("(mostly fresh memory and page cache on this VM).")
 print()
 print("| preset | what | 1 thread s | 2 threads s | speed-up | paired runs | CPUs busy | system s |")
