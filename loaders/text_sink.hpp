@@ -26,9 +26,16 @@ using TextSink = std::function<void(std::string_view)>;
 // the page cache, which is CPU work too), the next is formatted. The texts are reused, so the
 // memory held is about 2 * batch * (one block's text) whatever n is. A Text can hold more than
 // one output (gaps.csv and gaps.json from one formatting of each gap).
+//
+// kStreamBatch is small on purpose: each batch ends in a wait for its slowest block, but memory
+// the process has not used before costs page faults that this VM's host serves slowly (freed
+// guest memory goes back to the host, docs/benchmarks.md). With 32 blocks per batch a province's
+// gap files took 118 MiB of fresh memory for their texts; with 8, 22 MiB.
+inline constexpr std::size_t kStreamBatch = 8;
+
 template <class Text, class Fill, class Write>
 void stream_block_texts(std::size_t n, std::size_t grain, Fill&& fill, Write&& write,
-                        std::size_t batch = 32) {
+                        std::size_t batch = kStreamBatch) {
   const std::size_t count = par::block_count(n, grain);
   if (count == 0) return;
   std::vector<Text> ready(std::min(count, batch)), next(ready.size());
@@ -65,7 +72,7 @@ void stream_block_texts(std::size_t n, std::size_t grain, Fill&& fill, Write&& w
 // count. Returns the number of bytes written.
 template <class Fill>
 std::uint64_t stream_blocks(std::size_t n, std::size_t grain, Fill&& fill, const TextSink& sink,
-                            std::size_t batch = 32) {
+                            std::size_t batch = kStreamBatch) {
   std::uint64_t bytes = 0;
   stream_block_texts<std::string>(
       n, grain,
