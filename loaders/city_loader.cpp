@@ -191,9 +191,10 @@ class Converter {
   //
   // Rows are converted in parallel, a window at a time, straight into the batch being filled;
   // then the window's problems are reported and its rejected rows squeezed out, in row order. A
-  // window ends where the batch would be full if every row were kept, so the batches, and the
-  // order of every report and flush, are those of a serial pass at any thread count. Each
-  // chunk's field views are released once its rows are converted.
+  // window ends where the batch would be full if every row were kept (entity tables: after
+  // kWindow rows), so the batches, and the order of every report and flush, are those of a
+  // serial pass at any thread count. The field views of a window's chunks are loaded before it
+  // (when the table was parsed with fields_on_demand) and released once its rows are converted.
   template <class Row, class Make, class Flush>
   void convert(std::size_t batch, std::optional<std::pair<int, EntityTable>> ids, Make make,
                Flush flush) {
@@ -203,18 +204,22 @@ class Converter {
     std::size_t kept = 0;      // rows of the current batch
     std::size_t next = 0;      // first row not converted yet
     std::size_t released = 0;  // chunks whose fields are released
-    constexpr std::size_t kBlock = std::size_t{1} << 14;
+    constexpr std::size_t kBlock = std::size_t{1} << 14, kWindow = std::size_t{1} << 20;
     std::vector<std::vector<std::pair<std::size_t, Diagnostic>>> problems;
+    auto chunk_of = [&](std::size_t row) {
+      return static_cast<std::size_t>(
+          std::upper_bound(text_.first_row.begin(), text_.first_row.end(), row) -
+          text_.first_row.begin() - 1);
+    };
     while (next < total) {
-      const std::size_t window = batch == 0 ? total - next : std::min(batch - kept, total - next);
+      const std::size_t window = std::min(batch == 0 ? kWindow : batch - kept, total - next);
+      text_.load_fields(chunk_of(next), chunk_of(next + window - 1) + 1);
       problems.assign(par::block_count(window, kBlock), {});
       par::for_each_index(0, problems.size(), 1, [&](std::size_t b) {
         const std::size_t lo = next + b * kBlock, hi = std::min(next + window, lo + kBlock);
         RowText r;
         r.problems = &problems[b];
-        r.chunk = static_cast<std::size_t>(
-            std::upper_bound(text_.first_row.begin(), text_.first_row.end(), lo) -
-            text_.first_row.begin() - 1);
+        r.chunk = chunk_of(lo);
         for (r.index = lo; r.index < hi; ++r.index) {
           while (r.index >= text_.first_row[r.chunk + 1]) ++r.chunk;
           if (!row_ok(r.index)) continue;
@@ -531,10 +536,14 @@ OrgGraph load_tables(const std::string& source, const std::string& format,
   return graph;
 }
 
+// The fields come on demand: the converter loads them a window at a time, so a big table never
+// holds the views of all its fields at once.
 std::optional<TextTable> csv_from_text(const std::string& name, TextBytes content,
                                        std::vector<Diagnostic>& diags) {
   TextTable t;
-  if (!parse_csv(name, std::move(content), t, diags)) return std::nullopt;
+  CsvLimits limits;
+  limits.fields_on_demand = true;
+  if (!parse_csv(name, std::move(content), t, diags, limits)) return std::nullopt;
   return t;
 }
 
@@ -572,7 +581,8 @@ class JsonTablesHandler
         current_ = &tables[key_];
         current_->file = file_;
         current_->json = true;
-        current_->chunks.assign(1, TextChunk());
+        current_->chunks.clear();
+        current_->chunks.emplace_back();
         current_->first_row = {0, 0};
         index_ = 0;
       } else {

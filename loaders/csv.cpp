@@ -155,19 +155,21 @@ struct ChunkResult {
   bool quote_error = false;
 };
 
-// Parses records in buf[begin, end).
 // Parses records in buf[begin, end). With columns > 0 every record is cut or padded to that many
 // fields (a different count is an error, except empty fields past the end); the header is
 // parsed with columns == 0 and keeps its fields as found.
+// Without keep_fields the records are checked but their fields not stored.
 void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvLimits& limits,
-                 std::size_t columns, ChunkResult& out) {
+                 std::size_t columns, bool keep_fields, ChunkResult& out) {
   // Sized once from the newline count: growing these vectors would fault in fresh pages twice.
   const auto newlines = static_cast<std::size_t>(std::count(buf + begin, buf + end, '\n')) + 1;
   TextChunk& chunk = out.chunk;
   chunk.line.reserve(newlines);
   chunk.offset.reserve(newlines);
-  chunk.fields.reserve(newlines * std::max<std::size_t>(columns, 1));
+  if (keep_fields) chunk.fields.reserve(newlines * std::max<std::size_t>(columns, 1));
+  chunk.begin = begin;
   chunk.end = end;
+  chunk.has_fields = keep_fields;
   std::size_t i = begin;
   std::uint32_t line = 0;
   while (i < end) {
@@ -296,7 +298,7 @@ void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvL
     }
     std::size_t nf = out.fields.size();
     if (columns == 0) {
-      chunk.fields.insert(chunk.fields.end(), out.fields.begin(), out.fields.end());
+      if (keep_fields) chunk.fields.insert(chunk.fields.end(), out.fields.begin(), out.fields.end());
       continue;
     }
     // Trailing empty fields beyond the header (spreadsheet artefacts) are accepted.
@@ -309,7 +311,7 @@ void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvL
       out.error_column.push_back(0);
     }
     out.fields.resize(columns);
-    chunk.fields.insert(chunk.fields.end(), out.fields.begin(), out.fields.end());
+    if (keep_fields) chunk.fields.insert(chunk.fields.end(), out.fields.begin(), out.fields.end());
   }
   out.lines = line;
 }
@@ -372,6 +374,7 @@ bool parse_csv(std::string file_name, TextBytes content, TextTable& out,
   out = TextTable();
   out.file = std::move(file_name);
   out.buffer = std::move(content);
+  out.limits = limits;
   const std::string_view buf = out.buffer.view();
   std::size_t start = 0;
   if (buf.size() >= 3 && static_cast<unsigned char>(buf[0]) == 0xEF &&
@@ -421,7 +424,7 @@ bool parse_csv(std::string file_name, TextBytes content, TextTable& out,
     if (header_end < buf.size()) ++header_end;
   }
   ChunkResult header;
-  parse_chunk(buf.data(), pos, header_end, limits, 0, header);
+  parse_chunk(buf.data(), pos, header_end, limits, 0, true, header);
   if (!header.errors.empty()) {
     diagnostics.push_back(file_error(out.file, static_cast<std::uint32_t>(header_line),
                                      header.error_column.front(), header.errors.front().second));
@@ -446,7 +449,8 @@ bool parse_csv(std::string file_name, TextBytes content, TextTable& out,
     chunks.clear();
     chunks.resize(bounds.size() - 1);
     par::for_each_index(0, chunks.size(), 1, [&](std::size_t c) {
-      parse_chunk(buf.data(), bounds[c], bounds[c + 1], limits, out.columns, chunks[c]);
+      parse_chunk(buf.data(), bounds[c], bounds[c + 1], limits, out.columns,
+                  !limits.fields_on_demand, chunks[c]);
     });
   };
   std::vector<ChunkResult> chunks;
@@ -482,9 +486,24 @@ bool parse_csv(std::string file_name, TextBytes content, TextTable& out,
       }
       diagnostics.push_back(std::move(d));
     }
+    if (limits.fields_on_demand) continue;  // the copies are made again with the fields
     for (auto& block : chunks[c].storage) out.storage.push_back(std::move(block));
   }
   return true;
+}
+
+void TextTable::load_fields(std::size_t first, std::size_t last) {
+  if (json) return;
+  last = std::min(last, chunks.size());
+  par::for_each_index(first, std::max(first, last), 1, [&](std::size_t c) {
+    TextChunk& chunk = chunks[c];
+    if (chunk.has_fields) return;
+    ChunkResult parsed;
+    parse_chunk(buffer.view().data(), chunk.begin, chunk.end, limits, columns, true, parsed);
+    chunk.fields = std::move(parsed.chunk.fields);
+    for (auto& block : parsed.storage) chunk.storage.push_back(std::move(block));
+    chunk.has_fields = true;
+  });
 }
 
 }  // namespace orgraph

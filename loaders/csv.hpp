@@ -44,10 +44,24 @@ class TextBytes {
 
 // One block of records, as parsed by one task: `columns` fields per record.
 struct TextChunk {
-  std::vector<std::string_view> fields;
+  std::vector<std::string_view> fields;  // empty until loaded when fields come on demand
   std::vector<std::uint32_t> line;     // CSV: line where each record starts; JSON: array index
   std::vector<std::uint64_t> offset;   // CSV: byte offset of each record in the buffer
-  std::uint64_t end = 0;               // CSV: byte offset where the chunk ends
+  std::uint64_t begin = 0, end = 0;    // CSV: byte offsets where the chunk begins and ends
+  bool has_fields = true;              // false: not loaded yet, or released
+  // Unescaped copies of fields loaded on demand: kept with the table, as typed rows made from
+  // the fields may point into them after the fields are released.
+  std::vector<std::unique_ptr<char[]>> storage;
+};
+
+struct CsvLimits {
+  std::size_t max_field_bytes = std::size_t{64} << 20;  // one field
+  std::size_t max_columns = 4096;                        // in the header or any record
+  std::size_t chunk_bytes = std::size_t{4} << 20;        // records are parsed in blocks of this
+  // The parse checks every record but keeps no field views: a reader loads them a few chunks at
+  // a time (TextTable::load_fields) and releases them. At 16 bytes a field, the views of a file of
+  // short fields outweigh the file: 1.4 GB for a nation's 1 GB affiliations.csv.
+  bool fields_on_demand = false;
 };
 
 // A parsed table: a header and rows of fields, kept in the chunks the parser made (joining them
@@ -63,6 +77,7 @@ struct TextTable {
   std::vector<std::uint32_t> bad_rows;     // rows with a structural error (already reported)
   std::vector<std::unique_ptr<char[]>> storage;  // owns the bytes the views point into
   TextBytes buffer;                        // CSV: the file's bytes
+  CsvLimits limits;                        // CSV: as parsed (load_fields parses the same way)
 
   std::size_t rows() const { return first_row.empty() ? 0 : first_row.back(); }
   std::string_view at(std::size_t row, std::size_t column) const {
@@ -83,9 +98,16 @@ struct TextTable {
   // The same for record k of chunk c: safe to call from several threads at once (the row-based
   // accessors move a shared cursor).
   std::string_view raw(std::size_t chunk, std::size_t k) const;
-  // Frees one chunk's field views (their rows may not be read with at() afterwards; raw() and
-  // origin() still work).
-  void release_fields(std::size_t chunk) { std::vector<std::string_view>().swap(chunks[chunk].fields); }
+  // Parses the fields of chunks [first, last) again, in parallel, for a table parsed with
+  // fields_on_demand (chunks whose fields are there are left alone). The same views as a parse
+  // that kept them.
+  void load_fields(std::size_t first, std::size_t last);
+  // Frees one chunk's field views (their rows may not be read with at() afterwards, unless
+  // loaded again; raw() and origin() still work).
+  void release_fields(std::size_t chunk) {
+    std::vector<std::string_view>().swap(chunks[chunk].fields);
+    chunks[chunk].has_fields = false;
+  }
 
  private:
   // (chunk, index in chunk). Rows are read in order, so the last chunk is tried first.
@@ -99,12 +121,6 @@ struct TextTable {
     return {c, row - first_row[c]};
   }
   mutable std::size_t cursor_ = 0;  // not for concurrent use
-};
-
-struct CsvLimits {
-  std::size_t max_field_bytes = std::size_t{64} << 20;  // one field
-  std::size_t max_columns = 4096;                        // in the header or any record
-  std::size_t chunk_bytes = std::size_t{4} << 20;        // records are parsed in blocks of this
 };
 
 // Parses CSV text. Structural problems (unterminated quote, wrong field count, bad bytes) are

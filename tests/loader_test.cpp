@@ -126,6 +126,43 @@ TEST(Csv, ParallelChunksEqualSerial) {
   }
   EXPECT_EQ(results[0].at(7, 1), "multi\nline, \"quoted\"");
   EXPECT_EQ(results[0].origin(499999), 2u + 499999u + 500000u / 7 + 1);
+
+  // Fields on demand (as the city loader parses): no views until loaded, then the same views,
+  // loaded a few chunks at a time in parallel; views taken before a release stay valid after it
+  // (typed rows keep them), including the unescaped copies of quoted fields.
+  for (int threads : {1, 2, 8}) {
+    par::set_threads(threads);
+    std::vector<Diagnostic> diags;
+    CsvLimits on_demand;
+    on_demand.fields_on_demand = true;
+    TextTable t;
+    ASSERT_TRUE(parse_csv("t.csv", text, t, diags, on_demand));
+    EXPECT_TRUE(diags.empty());
+    ASSERT_EQ(t.rows(), 500000u);
+    ASSERT_EQ(t.chunks.size(), results[1].chunks.size());
+    for (const auto& ch : t.chunks) {
+      EXPECT_FALSE(ch.has_fields);
+      EXPECT_TRUE(ch.fields.empty());
+    }
+    std::vector<std::string_view> kept;  // column 1 of every 7th row, taken while loaded
+    for (std::size_t c = 0; c < t.chunks.size(); c += 3) {
+      t.load_fields(c, c + 3);
+      for (std::size_t row = t.first_row[c]; row < t.first_row[std::min(c + 3, t.chunks.size())];
+           ++row) {
+        ASSERT_EQ(t.origin(row), results[0].origin(row)) << "row " << row;
+        for (std::size_t col = 0; col < t.columns; ++col) {
+          ASSERT_EQ(t.at(row, col), results[0].at(row, col)) << "row " << row << " column " << col;
+        }
+        if (row % 7 == 0) kept.push_back(t.at(row, 1));
+      }
+      for (std::size_t k = c; k < std::min(c + 3, t.chunks.size()); ++k) t.release_fields(k);
+    }
+    ASSERT_EQ(kept.size(), (500000u + 6) / 7);
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      ASSERT_EQ(kept[i], results[0].at(i * 7, 1)) << "row " << i * 7;
+    }
+  }
+  par::set_threads(0);
 }
 
 TEST(ReadTextFile, ParallelPiecesEqualTheFile) {
