@@ -206,20 +206,15 @@ class Converter {
     std::size_t released = 0;  // chunks whose fields are released
     constexpr std::size_t kBlock = std::size_t{1} << 14, kWindow = std::size_t{1} << 20;
     std::vector<std::vector<std::pair<std::size_t, Diagnostic>>> problems;
-    auto chunk_of = [&](std::size_t row) {
-      return static_cast<std::size_t>(
-          std::upper_bound(text_.first_row.begin(), text_.first_row.end(), row) -
-          text_.first_row.begin() - 1);
-    };
     while (next < total) {
       const std::size_t window = std::min(batch == 0 ? kWindow : batch - kept, total - next);
-      text_.load_fields(chunk_of(next), chunk_of(next + window - 1) + 1);
+      text_.load_fields(text_.chunk_of(next), text_.chunk_of(next + window - 1) + 1);
       problems.assign(par::block_count(window, kBlock), {});
       par::for_each_index(0, problems.size(), 1, [&](std::size_t b) {
         const std::size_t lo = next + b * kBlock, hi = std::min(next + window, lo + kBlock);
         RowText r;
         r.problems = &problems[b];
-        r.chunk = chunk_of(lo);
+        r.chunk = text_.chunk_of(lo);
         for (r.index = lo; r.index < hi; ++r.index) {
           while (r.index >= text_.first_row[r.chunk + 1]) ++r.chunk;
           if (!row_ok(r.index)) continue;

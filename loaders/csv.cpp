@@ -158,18 +158,24 @@ struct ChunkResult {
 // Parses records in buf[begin, end). With columns > 0 every record is cut or padded to that many
 // fields (a different count is an error, except empty fields past the end); the header is
 // parsed with columns == 0 and keeps its fields as found.
-// Without keep_fields the records are checked but their fields not stored.
+// `keep` says what the chunk keeps of its records (every record is checked either way): their
+// places (line and byte offset), their fields, or both.
+enum class Keep { places, fields, both };
 void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvLimits& limits,
-                 std::size_t columns, bool keep_fields, ChunkResult& out) {
+                 std::size_t columns, Keep keep, ChunkResult& out) {
+  const bool keep_places = keep != Keep::fields, keep_fields = keep != Keep::places;
   // Sized once from the newline count: growing these vectors would fault in fresh pages twice.
   const auto newlines = static_cast<std::size_t>(std::count(buf + begin, buf + end, '\n')) + 1;
   TextChunk& chunk = out.chunk;
-  chunk.line.reserve(newlines);
-  chunk.offset.reserve(newlines);
+  if (keep_places) {
+    chunk.line.reserve(newlines);
+    chunk.offset.reserve(newlines);
+  }
   if (keep_fields) chunk.fields.reserve(newlines * std::max<std::size_t>(columns, 1));
   chunk.begin = begin;
   chunk.end = end;
   chunk.has_fields = keep_fields;
+  std::uint32_t records = 0;
   std::size_t i = begin;
   std::uint32_t line = 0;
   while (i < end) {
@@ -183,9 +189,11 @@ void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvL
       ++i;
       continue;
     }
-    const auto record_index = static_cast<std::uint32_t>(chunk.line.size());
-    chunk.line.push_back(line);
-    chunk.offset.push_back(i);
+    const std::uint32_t record_index = records++;
+    if (keep_places) {
+      chunk.line.push_back(line);
+      chunk.offset.push_back(i);
+    }
     out.fields.clear();
     bool record_done = false;
     std::uint32_t field_no = 0;
@@ -424,7 +432,7 @@ bool parse_csv(std::string file_name, TextBytes content, TextTable& out,
     if (header_end < buf.size()) ++header_end;
   }
   ChunkResult header;
-  parse_chunk(buf.data(), pos, header_end, limits, 0, true, header);
+  parse_chunk(buf.data(), pos, header_end, limits, 0, Keep::both, header);
   if (!header.errors.empty()) {
     diagnostics.push_back(file_error(out.file, static_cast<std::uint32_t>(header_line),
                                      header.error_column.front(), header.errors.front().second));
@@ -450,7 +458,7 @@ bool parse_csv(std::string file_name, TextBytes content, TextTable& out,
     chunks.resize(bounds.size() - 1);
     par::for_each_index(0, chunks.size(), 1, [&](std::size_t c) {
       parse_chunk(buf.data(), bounds[c], bounds[c + 1], limits, out.columns,
-                  !limits.fields_on_demand, chunks[c]);
+                  limits.fields_on_demand ? Keep::places : Keep::both, chunks[c]);
     });
   };
   std::vector<ChunkResult> chunks;
@@ -499,7 +507,8 @@ void TextTable::load_fields(std::size_t first, std::size_t last) {
     TextChunk& chunk = chunks[c];
     if (chunk.has_fields) return;
     ChunkResult parsed;
-    parse_chunk(buffer.view().data(), chunk.begin, chunk.end, limits, columns, true, parsed);
+    parse_chunk(buffer.view().data(), chunk.begin, chunk.end, limits, columns, Keep::fields,
+                parsed);
     chunk.fields = std::move(parsed.chunk.fields);
     for (auto& block : parsed.storage) chunk.storage.push_back(std::move(block));
     chunk.has_fields = true;

@@ -80,6 +80,11 @@ struct TextTable {
   CsvLimits limits;                        // CSV: as parsed (load_fields parses the same way)
 
   std::size_t rows() const { return first_row.empty() ? 0 : first_row.back(); }
+  // The chunk that holds a row.
+  std::size_t chunk_of(std::size_t row) const {
+    return static_cast<std::size_t>(std::upper_bound(first_row.begin(), first_row.end(), row) -
+                                    first_row.begin() - 1);
+  }
   std::string_view at(std::size_t row, std::size_t column) const {
     const auto [c, k] = locate(row);
     return chunks[c].fields[k * columns + column];
@@ -114,8 +119,7 @@ struct TextTable {
   std::pair<std::size_t, std::size_t> locate(std::size_t row) const {
     std::size_t c = cursor_;
     if (c + 1 >= first_row.size() || row < first_row[c] || row >= first_row[c + 1]) {
-      c = static_cast<std::size_t>(
-          std::upper_bound(first_row.begin(), first_row.end(), row) - first_row.begin() - 1);
+      c = chunk_of(row);
       cursor_ = c;
     }
     return {c, row - first_row[c]};
