@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -300,6 +301,55 @@ TEST(Conversion, DiagnosticsAreTheSameAtAnyThreadCount) {
   EXPECT_TRUE(malformed) << "malformed row not reported";
   EXPECT_TRUE(role) << "bad role not reported";
   EXPECT_TRUE(cascade) << "reference to a rejected person not reported";
+}
+
+// Entity tables are converted a window of 2^20 rows at a time, their fields loaded for the
+// window and released after it, while the builder takes all their rows at the end: names that
+// were unescaped from doubled quotes in the first window must still be there, and a rejected
+// row's id must be noted whichever window it is in.
+TEST(Conversion, EntityTablesPastOneWindow) {
+  constexpr std::size_t kPeople = 1100000, kFirstOfSecondWindow = (std::size_t{1} << 20) - 20;
+  auto files = tiny_city_files();  // its people.csv: a header and 20 rows
+  std::string& people = files["people.csv"];
+  auto line_of = [](std::size_t i) { return 22 + i; };  // of appended person i
+  auto quoted = [&](std::size_t i) { return i + 40 >= kFirstOfSecondWindow && i < kFirstOfSecondWindow + 40; };
+  const std::size_t duplicate = kFirstOfSecondWindow + 4, bad_status = kFirstOfSecondWindow - 6;
+  for (std::size_t i = 0; i < kPeople; ++i) {
+    people += i == duplicate ? std::string("Q3") : "Q" + std::to_string(i);
+    people += quoted(i) ? ",\"Name \"\"" + std::to_string(i) + "\"\", x\"" : ",Name " + std::to_string(i);
+    people += i == bad_status ? ",sometimes\n" : ",none\n";
+  }
+  files["affiliations.csv"] += "Q" + std::to_string(bad_status) + ",O1,staff\n";  // line 25
+  par::set_threads(2);
+  LoadReport report;
+  const OrgGraph g = load_lenient(files, report);
+  par::set_threads(0);
+  EXPECT_EQ(report.errors, 3u);
+  EXPECT_EQ(g.person_ids.size(), 20 + kPeople - 2);
+  std::size_t checked = 0;
+  for (std::size_t i = 0; i < kPeople; ++i) {
+    if (!quoted(i) || i == duplicate || i == bad_status) continue;
+    const Id p = g.find_person("Q" + std::to_string(i));
+    ASSERT_NE(p, kNone) << i;
+    ASSERT_EQ(g.person_names[p], "Name \"" + std::to_string(i) + "\", x") << i;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 78u);
+  const Id q3 = g.find_person("Q3");
+  ASSERT_NE(q3, kNone);
+  EXPECT_EQ(g.person_names[q3], "Name 3");  // the first Q3 is kept
+  const auto text = described(report.diagnostics);
+  auto reported = [&](const std::string& what) {
+    return std::any_of(text.begin(), text.end(),
+                       [&](const std::string& d) { return d.find(what) != std::string::npos; });
+  };
+  EXPECT_TRUE(reported("people.csv:" + std::to_string(line_of(duplicate)) +
+                       ":1: error: column 'id': duplicate id 'Q3': already defined at line " +
+                       std::to_string(line_of(3))));
+  EXPECT_TRUE(reported("people.csv:" + std::to_string(line_of(bad_status)) +
+                       ":3: error: column 'party_status': found 'sometimes'"));
+  EXPECT_TRUE(reported("affiliations.csv:25:1: error: column 'person_id': refers to person 'Q" +
+                       std::to_string(bad_status) + "', whose row was rejected"));
 }
 
 // ---- the bad-input corpus -------------------------------------------------------------------
