@@ -219,7 +219,12 @@ void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvL
           ++r;
         }
         std::string_view field(buf + i + 1, r - i - 1);
-        if (doubled) {
+        if (doubled && !keep_fields) {
+          // Only the unescaped length is checked here (every quote in the body is one of a pair);
+          // the copy is made when the fields are loaded.
+          field = field.substr(0, field.size() - static_cast<std::size_t>(std::count(
+                                                     field.begin(), field.end(), '"')) / 2);
+        } else if (doubled) {
           auto copy = std::make_unique<char[]>(field.size());
           std::size_t w = 0;
           for (std::size_t k = 0; k < field.size(); ++k) {
@@ -494,7 +499,6 @@ bool parse_csv(std::string file_name, TextBytes content, TextTable& out,
       }
       diagnostics.push_back(std::move(d));
     }
-    if (limits.fields_on_demand) continue;  // the copies are made again with the fields
     for (auto& block : chunks[c].storage) out.storage.push_back(std::move(block));
   }
   return true;

@@ -23,7 +23,11 @@ namespace orgraph {
 class TextBytes {
  public:
   TextBytes() = default;
-  explicit TextBytes(std::string text) : text_(std::move(text)) {}
+  // Field views point into these bytes and must survive moves of the table, so a short text is
+  // put on the heap (the small-string buffer would move with the object).
+  explicit TextBytes(std::string text) : text_(std::move(text)) {
+    text_.reserve(sizeof(std::string));
+  }
   TextBytes(std::unique_ptr<char[]> bytes, std::size_t size)
       : bytes_(std::move(bytes)), size_(size) {}
 
@@ -60,7 +64,8 @@ struct CsvLimits {
   std::size_t chunk_bytes = std::size_t{4} << 20;        // records are parsed in blocks of this
   // The parse checks every record but keeps no field views: a reader loads them a few chunks at
   // a time (TextTable::load_fields) and releases them. At 16 bytes a field, the views of a file of
-  // short fields outweigh the file: 1.4 GB for a nation's 1 GB affiliations.csv.
+  // short fields outweigh the file: 1.4 GB for a nation's 1 GB affiliations.csv. (A file with a
+  // quote problem is parsed as one chunk, so its fields are loaded all at once.)
   bool fields_on_demand = false;
 };
 
@@ -105,7 +110,8 @@ struct TextTable {
   std::string_view raw(std::size_t chunk, std::size_t k) const;
   // Parses the fields of chunks [first, last) again, in parallel, for a table parsed with
   // fields_on_demand (chunks whose fields are there are left alone). The same views as a parse
-  // that kept them.
+  // that kept them. A chunk loaded again after a release adds a second set of unescaped copies
+  // (the first may still be pointed into).
   void load_fields(std::size_t first, std::size_t last);
   // Frees one chunk's field views (their rows may not be read with at() afterwards, unless
   // loaded again; raw() and origin() still work).
