@@ -76,6 +76,26 @@ TEST(Csv, NoFinalNewlineAndEmptyLastField) {
   EXPECT_EQ(t.at(0, 1), "");
 }
 
+// A text short enough for std::string's small buffer: the views must survive moving the table
+// (the table parsed into is freed and its memory written over before the views are read).
+TEST(Csv, ShortTextSurvivesAMove) {
+  const std::string text = "i,n\nA,y\nB,x\n";
+  ASSERT_LT(text.size(), 16u);
+  std::vector<Diagnostic> diags;
+  auto parsed = std::make_unique<TextTable>();
+  ASSERT_TRUE(parse_csv("t.csv", text, *parsed, diags));
+  TextTable t = std::move(*parsed);
+  parsed.reset();
+  auto scribble = std::make_unique<char[]>(sizeof(TextTable));  // likely the freed block
+  std::fill(scribble.get(), scribble.get() + sizeof(TextTable), '#');
+  ASSERT_EQ(t.rows(), 2u);
+  EXPECT_EQ(t.at(0, 0), "A");
+  EXPECT_EQ(t.at(0, 1), "y");
+  EXPECT_EQ(t.at(1, 0), "B");
+  EXPECT_EQ(t.at(1, 1), "x");
+  EXPECT_EQ(t.raw(1), "B,x");
+}
+
 TEST(Csv, OnlyHeaderIsAnEmptyTable) {
   std::vector<Diagnostic> diags;
   const auto t = parse("id,name\n", diags);
