@@ -311,7 +311,9 @@ void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvL
     }
     std::size_t nf = out.fields.size();
     if (columns == 0) {
-      if (keep_fields) chunk.fields.insert(chunk.fields.end(), out.fields.begin(), out.fields.end());
+      if (keep_fields) {
+        chunk.fields.insert(chunk.fields.end(), out.fields.begin(), out.fields.end());
+      }
       continue;
     }
     // Trailing empty fields beyond the header (spreadsheet artefacts) are accepted.

@@ -332,11 +332,14 @@ TEST(Conversion, EntityTablesPastOneWindow) {
   auto files = tiny_city_files();  // its people.csv: a header and 20 rows
   std::string& people = files["people.csv"];
   auto line_of = [](std::size_t i) { return 22 + i; };  // of appended person i
-  auto quoted = [&](std::size_t i) { return i + 40 >= kFirstOfSecondWindow && i < kFirstOfSecondWindow + 40; };
+  auto quoted = [&](std::size_t i) {
+    return i + 40 >= kFirstOfSecondWindow && i < kFirstOfSecondWindow + 40;
+  };
   const std::size_t duplicate = kFirstOfSecondWindow + 4, bad_status = kFirstOfSecondWindow - 6;
   for (std::size_t i = 0; i < kPeople; ++i) {
     people += i == duplicate ? std::string("Q3") : "Q" + std::to_string(i);
-    people += quoted(i) ? ",\"Name \"\"" + std::to_string(i) + "\"\", x\"" : ",Name " + std::to_string(i);
+    people +=
+        quoted(i) ? ",\"Name \"\"" + std::to_string(i) + "\"\", x\"" : ",Name " + std::to_string(i);
     people += i == bad_status ? ",sometimes\n" : ",none\n";
   }
   files["affiliations.csv"] += "Q" + std::to_string(bad_status) + ",O1,staff\n";  // line 25
