@@ -137,6 +137,25 @@ std::vector<Id> connected_components(std::span<const std::uint32_t> offsets,
   return labels;
 }
 
+ConcurrentDisjointSets::ConcurrentDisjointSets(std::size_t n)
+    : n_(n), parent_(std::make_unique_for_overwrite<Parent[]>(n)) {
+  par::for_each_index(0, n, kGrain * 8,
+                      [&](std::size_t v) { parent_[v].store(static_cast<Id>(v), kRelaxed); });
+}
+
+void ConcurrentDisjointSets::unite(Id a, Id b) { link(a, b, parent_.get()); }
+
+void ConcurrentDisjointSets::compress() { orgraph::compress(parent_.get(), n_); }
+
+std::vector<Id> ConcurrentDisjointSets::labels() {
+  compress();
+  std::vector<Id> labels;
+  resize_touched(labels, n_);
+  par::for_each_index(0, n_, kGrain * 8,
+                      [&](std::size_t v) { labels[v] = parent_[v].load(kRelaxed); });
+  return labels;
+}
+
 std::vector<Id> connected_components_reference(std::span<const std::uint32_t> offsets,
                                                std::span<const Id> targets) {
   check_shape(offsets, targets);

@@ -15,7 +15,9 @@
 // same code is a plain serial union-find.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -41,6 +43,28 @@ inline std::vector<Id> connected_components(const Csr<>& graph,
                                             const ComponentsOptions& options = {}) {
   return connected_components(graph.offsets, graph.targets, options);
 }
+
+// Disjoint sets over [0, n) that several threads may unite at once, for components of a graph
+// that is never stored: callers unite the members of each group as they find it (uncovered
+// clusters: the orgs one person or one community joins). The same compare-and-swap link as
+// above hooks the larger root under the smaller one, so after the last unite, labels() gives
+// every element the smallest element of its set, whatever the threads and the order of unites.
+class ConcurrentDisjointSets {
+ public:
+  explicit ConcurrentDisjointSets(std::size_t n);
+  std::size_t size() const { return n_; }
+  // Thread-safe; a and b must be < size().
+  void unite(Id a, Id b);
+  // Points every element at its root, in parallel. Unites may go on afterwards (walks from
+  // compressed elements are short): call it between big batches of unites.
+  void compress();
+  // labels[v] = the smallest element of v's set. Call once no unite is running.
+  std::vector<Id> labels();
+
+ private:
+  std::size_t n_;
+  std::unique_ptr<std::atomic<Id>[]> parent_;
+};
 
 // Serial reference: BGL's connected_components (depth-first search) on a
 // boost::compressed_sparse_row_graph holding the same rows, with its component numbers

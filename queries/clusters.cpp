@@ -25,9 +25,61 @@ struct Hubs {
   std::size_t count() const { return offsets.size() - 1; }
 };
 
-// Adds one hub per run of equal keys of length >= 2, for every source. fill(source, pairs)
-// appends (key, local org) pairs for the source; keys only need to be equal within a source.
-// Blocks of sources run in parallel; their hubs are appended in source order.
+// Calls visit(members) for every hub among a source's (key, local org) pairs: a run of one key
+// over at least two distinct orgs. Sorts `pairs`.
+template <class Visit>
+void for_each_hub(std::vector<std::pair<Id, Id>>& pairs, Visit&& visit) {
+  if (pairs.size() < 2) return;
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  for (std::size_t i = 0; i < pairs.size();) {
+    std::size_t j = i + 1;
+    while (j < pairs.size() && pairs[j].first == pairs[i].first) ++j;
+    if (j - i >= 2) visit(std::span<const std::pair<Id, Id>>(pairs.data() + i, j - i));
+    i = j;
+  }
+}
+
+// Calls each(sources, fill) for every link kind `options` asks for: fill(source, pairs)
+// appends the (key, local org) pairs of one source (an area, a street, a person), and every
+// run of equal keys of at least two orgs in one source is a hub.
+template <class Each>
+void for_each_link_kind(const OrgGraph& g, const ClusterOptions& options,
+                        const std::vector<Id>& local_of, Each&& each) {
+  if (options.links.community) {
+    each(g.areas.size(), [&](Id a, std::vector<std::pair<Id, Id>>& pairs) {
+      for (Id o : g.area_orgs[a]) {
+        if (local_of[o] != kNone) pairs.emplace_back(0, local_of[o]);
+      }
+    });
+  }
+  if (options.links.street_industry) {
+    each(g.areas.size(), [&](Id a, std::vector<std::pair<Id, Id>>& pairs) {
+      if (g.areas[a].level != AreaLevel::street) return;
+      auto take = [&](Id area) {
+        for (Id o : g.area_orgs[area]) {
+          if (local_of[o] != kNone) pairs.emplace_back(g.orgs[o].industry, local_of[o]);
+        }
+      };
+      take(a);
+      for (Id child : g.area_children[a]) take(child);
+    });
+  }
+  if (options.links.person) {
+    each(g.people.size(), [&](Id p, std::vector<std::pair<Id, Id>>& pairs) {
+      for (Id o : g.person_orgs[p]) {
+        const Id local = local_of[o];
+        if (local == kNone) continue;
+        Id territory = 0;
+        if (options.within == ClusterWithin::street) territory = g.orgs[o].street;
+        if (options.within == ClusterWithin::district) territory = g.orgs[o].district;
+        pairs.emplace_back(territory, local);
+      }
+    });
+  }
+}
+
+// Adds the hubs of every source to `hubs`, in source order (blocks of sources in parallel).
 template <class Fill>
 void add_hubs(std::size_t sources, Fill fill, Hubs& hubs) {
   struct Block {
@@ -42,18 +94,10 @@ void add_hubs(std::size_t sources, Fill fill, Hubs& hubs) {
     for (std::size_t s = b * kSourceBlock; s < hi; ++s) {
       pairs.clear();
       fill(static_cast<Id>(s), pairs);
-      if (pairs.size() < 2) continue;
-      std::sort(pairs.begin(), pairs.end());
-      pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-      for (std::size_t i = 0; i < pairs.size();) {
-        std::size_t j = i + 1;
-        while (j < pairs.size() && pairs[j].first == pairs[i].first) ++j;
-        if (j - i >= 2) {
-          out.sizes.push_back(static_cast<std::uint32_t>(j - i));
-          for (std::size_t k = i; k < j; ++k) out.members.push_back(pairs[k].second);
-        }
-        i = j;
-      }
+      for_each_hub(pairs, [&](std::span<const std::pair<Id, Id>> hub) {
+        out.sizes.push_back(static_cast<std::uint32_t>(hub.size()));
+        for (const auto& [key, org] : hub) out.members.push_back(org);
+      });
     }
   });
   std::vector<std::size_t> member_base(blocks.size() + 1, hubs.members.size());
@@ -235,74 +279,46 @@ std::string_view to_string(ClusterWithin within) {
   return "none";
 }
 
-ClusterGraph uncovered_cluster_graph(const OrgGraph& g, const ClusterOptions& options) {
+namespace {
+
+// The kept orgs (uncovered, inside options.area) in org id order, and org -> local index.
+struct KeptOrgs {
+  std::vector<Id> orgs;
+  std::vector<Id> local_of;  // kNone for an org not kept
+};
+
+KeptOrgs kept_orgs(const OrgGraph& g, const ClusterOptions& options) {
   if (options.area != kNone && options.area >= g.areas.size()) {
     throw std::invalid_argument("uncovered clusters: area index out of range");
   }
   if (!options.links.person && !options.links.community && !options.links.street_industry) {
     throw std::invalid_argument("--link needs at least one of person, community, street-industry");
   }
-  ClusterGraph result;
-
-  // Kept orgs, numbered in org id order.
+  KeptOrgs k;
   const std::size_t n_all = g.orgs.size();
-  std::vector<Id> kept = par::indices_where<Id>(n_all, 1 << 16, [&](std::size_t o) {
+  k.orgs = par::indices_where<Id>(n_all, 1 << 16, [&](std::size_t o) {
     const Id org = static_cast<Id>(o);
     return g.is_uncovered(org) &&
            (options.area == kNone || g.area_contains(options.area, g.orgs[org].area));
   });
-  sort_by_string_id(g.org_ids, kept);
-  const std::size_t n = kept.size();
-  std::vector<Id> local_of;
-  resize_touched(local_of, n_all, kNone);
-  par::for_each_index(0, n, 1 << 14,
-                      [&](std::size_t i) { local_of[kept[i]] = static_cast<Id>(i); });
+  sort_by_string_id(g.org_ids, k.orgs);
+  resize_touched(k.local_of, n_all, kNone);
+  par::for_each_index(0, k.orgs.size(), 1 << 14,
+                      [&](std::size_t i) { k.local_of[k.orgs[i]] = static_cast<Id>(i); });
+  return k;
+}
 
-  // Hubs.
+}  // namespace
+
+ClusterGraph uncovered_cluster_graph(const OrgGraph& g, const ClusterOptions& options) {
+  KeptOrgs kept = kept_orgs(g, options);
   Hubs hubs;
-  if (options.links.community) {
-    add_hubs(
-        g.areas.size(),
-        [&](Id a, std::vector<std::pair<Id, Id>>& pairs) {
-          for (Id o : g.area_orgs[a]) {
-            if (local_of[o] != kNone) pairs.emplace_back(0, local_of[o]);
-          }
-        },
-        hubs);
-  }
-  if (options.links.street_industry) {
-    add_hubs(
-        g.areas.size(),
-        [&](Id a, std::vector<std::pair<Id, Id>>& pairs) {
-          if (g.areas[a].level != AreaLevel::street) return;
-          auto take = [&](Id area) {
-            for (Id o : g.area_orgs[area]) {
-              if (local_of[o] != kNone) pairs.emplace_back(g.orgs[o].industry, local_of[o]);
-            }
-          };
-          take(a);
-          for (Id child : g.area_children[a]) take(child);
-        },
-        hubs);
-  }
-  if (options.links.person) {
-    add_hubs(
-        g.people.size(),
-        [&](Id p, std::vector<std::pair<Id, Id>>& pairs) {
-          for (Id o : g.person_orgs[p]) {
-            const Id local = local_of[o];
-            if (local == kNone) continue;
-            Id territory = 0;
-            if (options.within == ClusterWithin::street) territory = g.orgs[o].street;
-            if (options.within == ClusterWithin::district) territory = g.orgs[o].district;
-            pairs.emplace_back(territory, local);
-          }
-        },
-        hubs);
-  }
+  for_each_link_kind(g, options, kept.local_of,
+                     [&](std::size_t sources, auto fill) { add_hubs(sources, fill, hubs); });
+  ClusterGraph result;
   result.hubs = hubs.count();
-  result.graph = bipartite_graph(n, hubs);
-  result.orgs = std::move(kept);
+  result.graph = bipartite_graph(kept.orgs.size(), hubs);
+  result.orgs = std::move(kept.orgs);
   return result;
 }
 
@@ -311,16 +327,41 @@ ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& option
     throw std::invalid_argument("--min-size must be at least 1 (a cluster has at least one org)");
   }
   ClusterReport report;
-  ClusterGraph cg = uncovered_cluster_graph(g, options);
-  const std::vector<Id>& kept = cg.orgs;
+  KeptOrgs k = kept_orgs(g, options);
+  const std::vector<Id>& kept = k.orgs;
   const std::size_t n = kept.size();
   report.uncovered_orgs = n;
-  report.hubs = cg.hubs;
-  report.hub_links = cg.graph.entries() / 2;
   if (n == 0) return report;
-  // Components; labels of org vertices are org vertices (they number below every hub).
-  const std::vector<Id> label = connected_components(cg.graph);
-  cg.graph = Csr<>();
+  // The components of the bipartite graph's org vertices, without building it: each hub's
+  // orgs are united as the hub is found (blocks of sources in parallel), and counted.
+  ConcurrentDisjointSets sets(n);
+  struct HubCount {
+    std::size_t hubs = 0, links = 0;
+  };
+  for_each_link_kind(g, options, k.local_of, [&](std::size_t sources, auto fill) {
+    const HubCount count = par::map_reduce(
+        sources, kSourceBlock, HubCount{},
+        [&](std::size_t lo, std::size_t hi) {
+          HubCount c;
+          std::vector<std::pair<Id, Id>> pairs;
+          for (std::size_t s = lo; s < hi; ++s) {
+            pairs.clear();
+            fill(static_cast<Id>(s), pairs);
+            for_each_hub(pairs, [&](std::span<const std::pair<Id, Id>> hub) {
+              ++c.hubs;
+              c.links += hub.size();
+              for (std::size_t i = 1; i < hub.size(); ++i) sets.unite(hub[0].second, hub[i].second);
+            });
+          }
+          return c;
+        },
+        [](HubCount x, HubCount y) { return HubCount{x.hubs + y.hubs, x.links + y.links}; });
+    report.hubs += count.hubs;
+    report.hub_links += count.links;
+    sets.compress();  // the next kind's unites start from short paths
+  });
+  k.local_of = std::vector<Id>();
+  const std::vector<Id> label = sets.labels();
 
   // The orgs grouped by cluster (a stable counting sort by label: each cluster's orgs in local,
   // that is org id, order); cluster `root` holds grouped[first[root], first[root + 1]).

@@ -12,9 +12,11 @@
 // bipartite graph: one hub per person, per area_id, per (street, industry) key that touches at
 // least two kept orgs; with `within`, person hubs are split per (person, street) or (person,
 // district) so a person links only the orgs of one territory (community and street-industry
-// hubs already lie inside one street). Connected components of that graph (engine/components,
-// Afforest) restricted to org vertices are the clusters. Org vertices are numbered in org id
-// order, so a component's label (its smallest vertex) is its smallest org id.
+// hubs already lie inside one street). Connected components of that graph restricted to org
+// vertices are the clusters. The graph is not built either: each hub's orgs are united as the hub
+// is found, in concurrent disjoint sets (engine/components), so a nation's clusters need no
+// fresh memory beyond a few arrays over the orgs. Orgs are numbered in org id order, so a
+// component's label (its smallest member) is its smallest org id.
 //
 // max_joint_branches is an upper bound on the joint branches a cluster could yield: every joint
 // branch joins at least 2 joint candidates (uncovered, fewer than 3 full members) and needs at
@@ -84,9 +86,9 @@ struct ClusterReport {
 // Throws std::invalid_argument for a bad option (min_size 0, area out of range).
 ClusterReport uncovered_clusters(const OrgGraph& graph, const ClusterOptions& options = {});
 
-// The bipartite graph behind uncovered_clusters (for benchmarks and exporters): vertices
-// [0, orgs.size()) are the kept uncovered orgs in org id order, the rest are hubs; CSR with
-// both directions.
+// The bipartite graph behind uncovered_clusters, built (for benchmarks; the query itself unites
+// each hub's orgs without building it): vertices [0, orgs.size()) are the kept uncovered orgs in
+// org id order, the rest are hubs; CSR with both directions.
 struct ClusterGraph {
   std::vector<Id> orgs;  // vertex -> org
   std::size_t hubs = 0;

@@ -253,6 +253,8 @@ struct Reference {
   std::vector<std::size_t> full_members;
   std::vector<std::size_t> area_counts;
   std::size_t uncovered = 0;
+  bool counts_hubs = false;  // hubs and hub_links below are set
+  std::size_t hubs = 0, hub_links = 0;
 };
 
 // The uncovered orgs the options keep, in org index order.
@@ -354,10 +356,12 @@ Reference brute_force(const OrgGraph& g, const ClusterOptions& o) {
 Reference key_union_reference(const OrgGraph& g, const ClusterOptions& o) {
   const std::vector<Id> kept = kept_orgs(g, o);
   UnionFind uf(kept.size());
-  std::map<std::tuple<int, Id, Id>, std::size_t> first;  // (link kind, key, key) -> kept index
+  // (link kind, key, key) -> the kept indexes sharing it: a hub when there are two or more.
+  std::map<std::tuple<int, Id, Id>, std::set<std::size_t>> sharing;
   auto share = [&](int kind, Id a, Id b, std::size_t i) {
-    const auto [at, inserted] = first.emplace(std::tuple(kind, a, b), i);
-    if (!inserted) uf.unite(at->second, i);
+    auto& orgs = sharing[std::tuple(kind, a, b)];
+    if (!orgs.empty()) uf.unite(*orgs.begin(), i);
+    orgs.insert(i);
   };
   for (std::size_t i = 0; i < kept.size(); ++i) {
     const Org& org = g.orgs[kept[i]];
@@ -370,7 +374,14 @@ Reference key_union_reference(const OrgGraph& g, const ClusterOptions& o) {
       for (Id p : g.org_people[kept[i]]) share(2, p, territory, i);
     }
   }
-  return reference_clusters(g, o, kept, uf);
+  Reference ref = reference_clusters(g, o, kept, uf);
+  ref.counts_hubs = true;
+  for (const auto& [key, orgs] : sharing) {
+    if (orgs.size() < 2) continue;
+    ++ref.hubs;
+    ref.hub_links += orgs.size();
+  }
+  return ref;
 }
 
 void expect_equals_reference(const OrgGraph& g, const ClusterOptions& o, const Reference& want,
@@ -380,6 +391,14 @@ void expect_equals_reference(const OrgGraph& g, const ClusterOptions& o, const R
     par::set_threads(threads);
     const ClusterReport got = uncovered_clusters(g, o);
     ASSERT_EQ(got.uncovered_orgs, want.uncovered) << what;
+    if (want.counts_hubs) {
+      ASSERT_EQ(got.hubs, want.hubs) << what << " at " << threads << " threads";
+      ASSERT_EQ(got.hub_links, want.hub_links) << what << " at " << threads << " threads";
+    }
+    // The bipartite graph the query no longer builds has those hubs and links.
+    const ClusterGraph graph = uncovered_cluster_graph(g, o);
+    ASSERT_EQ(graph.hubs, got.hubs) << what;
+    ASSERT_EQ(graph.graph.entries(), 2 * got.hub_links) << what;
     ASSERT_EQ(partition(g, got), want.clusters) << what << " at " << threads << " threads";
     for (std::size_t c = 0; c < got.clusters.size(); ++c) {
       ASSERT_EQ(got.clusters[c].full_members, want.full_members[c]) << what;

@@ -170,5 +170,37 @@ TEST(Components, RejectsMalformedCsr) {
   EXPECT_THROW(connected_components(offsets, targets), std::invalid_argument);
 }
 
+// The disjoint sets united from many threads at once (blocks of edges in parallel, a compress
+// between two halves as callers do between batches) against BGL on the same edges.
+TEST(ConcurrentDisjointSets, EqualsTheReferenceAtAnyThreadCount) {
+  std::mt19937_64 rng(7);
+  for (std::size_t n : {1u, 10u, 1000u, 50000u}) {
+    for (double degree : {0.2, 1.0, 4.0}) {
+      const auto m = static_cast<std::size_t>(degree * static_cast<double>(n) / 2);
+      EdgeList e = random_graph(n, m, rng);
+      if (n == 50000) {  // and one long path: deep trees before the compress
+        EdgeList path = path_graph(n, true);
+        e.src.insert(e.src.end(), path.src.begin(), path.src.end());
+        e.dst.insert(e.dst.end(), path.dst.begin(), path.dst.end());
+      }
+      const Csr<> g = symmetric(e);
+      const auto expected = connected_components_reference(g.offsets, g.targets);
+      for (int threads : {1, 2, 8}) {
+        par::set_threads(threads);
+        ConcurrentDisjointSets sets(n);
+        const std::size_t half = e.src.size() / 2;
+        par::for_each_index(0, half, 64, [&](std::size_t i) { sets.unite(e.src[i], e.dst[i]); });
+        sets.compress();
+        par::for_each_index(half, e.src.size(), 64,
+                            [&](std::size_t i) { sets.unite(e.dst[i], e.src[i]); });
+        EXPECT_EQ(sets.labels(), expected)
+            << "n=" << n << " degree " << degree << " at " << threads << " threads";
+      }
+    }
+  }
+  par::set_threads(0);
+  EXPECT_TRUE(ConcurrentDisjointSets(0).labels().empty());
+}
+
 }  // namespace
 }  // namespace orgraph
