@@ -1152,8 +1152,20 @@ GapReport audit_reference(const OrgGraph& g, const GapOptions& o) {
 // part are then put in gap_less order by formatting just their gaps (order_ties).
 struct SortRecord {
   std::uint64_t a = 0, b = 0, c = 0;
-  GapAudit::Ref ref;
+  GapAudit::Ref ref = 0;
 };
+
+static_assert(sizeof(SortRecord) == 32);
+
+constexpr std::size_t kMaxOrdinal = (std::size_t{1} << 24) - 1;
+
+GapAudit::Ref pack_ref(GapSource kind, Id source, std::size_t ordinal) {
+  if (ordinal > kMaxOrdinal) {
+    throw std::length_error("gaps: more than 16 million gaps found on one entity");
+  }
+  return (static_cast<std::uint64_t>(kind) << 56) | (static_cast<std::uint64_t>(source) << 24) |
+         ordinal;
+}
 
 std::uint64_t pack(std::string_view s, std::size_t from, std::size_t bytes) {
   std::uint64_t v = 0;
@@ -1180,15 +1192,14 @@ bool same_packed(const SortRecord& x, const SortRecord& y) {
 }
 
 bool record_less(const SortRecord& x, const SortRecord& y) {
-  return std::tie(x.a, x.b, x.c, x.ref.kind, x.ref.source, x.ref.ordinal) <
-         std::tie(y.a, y.b, y.c, y.ref.kind, y.ref.source, y.ref.ordinal);
+  return std::tie(x.a, x.b, x.c, x.ref) < std::tie(y.a, y.b, y.c, y.ref);
 }
 
 // Gap `ref` formatted into scratch.
 Gap& format_gap(const Auditor& a, GapAudit::Ref ref, std::vector<Gap>& scratch) {
   scratch.clear();
-  a.check(static_cast<GapSource>(ref.kind), ref.source, scratch);
-  return scratch.at(ref.ordinal);
+  a.check(static_cast<GapSource>(ref >> 56), static_cast<Id>(ref >> 24), scratch);
+  return scratch.at(ref & kMaxOrdinal);
 }
 
 // Sorted by record_less, each run of records equal in their packed part is put in gap_less order
@@ -1289,9 +1300,7 @@ GapAudit audit_gaps(const OrgGraph& graph, const GapOptions& options) {
       scratch.clear();
       a.check(block.source, static_cast<Id>(i), scratch, Auditor::Detail::keys);
       for (std::size_t j = 0; j < scratch.size(); ++j) {
-        const GapAudit::Ref ref{static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j),
-                                static_cast<std::uint8_t>(block.source)};
-        found[k].push_back(sort_record(scratch[j], ref));
+        found[k].push_back(sort_record(scratch[j], pack_ref(block.source, static_cast<Id>(i), j)));
         counts[k].add(scratch[j]);
       }
     }

@@ -114,11 +114,10 @@ class GapAudit : public GapTotals {
   GapReport report() const { return report(size()); }
 
   struct State;  // the graph, the options and the supervision facts (gaps.cpp)
-  struct Ref {   // a gap: the `ordinal`-th found by check `kind` on entity `source`
-    std::uint32_t source = 0;
-    std::uint32_t ordinal = 0;
-    std::uint8_t kind = 0;
-  };
+  // A gap: the `ordinal`-th found by check `kind` on entity `source`, packed as
+  // kind << 56 | source << 24 | ordinal (8 bytes a gap, 2.2 million on the nation), so that
+  // packed values order as (kind, source, ordinal): the order the checks found them.
+  using Ref = std::uint64_t;
 
  private:
   friend GapAudit audit_gaps(const OrgGraph& graph, const GapOptions& options);
