@@ -355,7 +355,9 @@ ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& option
           }
           return c;
         },
-        [](HubCount x, HubCount y) { return HubCount{x.hubs + y.hubs, x.links + y.links}; });
+        [](HubCount x, HubCount y) {
+          return HubCount{x.hubs + y.hubs, x.links + y.links};
+        });
     report.hubs += count.hubs;
     report.hub_links += count.links;
     sets.compress();  // the next kind's unites start from short paths
