@@ -1,5 +1,5 @@
 // Benchmarks of the responsibility-gap audit on generated cities (fixed seed 7): the parallel
-// audit at 1 and 2 threads (every gap formatted, and the audit alone, which keeps 12 bytes per
+// audit at 1 and 2 threads (every gap formatted, and the audit alone, which keeps 8 bytes per
 // gap), the serial reference (quadratic in units: changzhou only), and the JSON writer (from
 // formatted gaps, and from the audit, formatting each gap as it writes). Cities are generated once
 // into a temporary folder and loaded.

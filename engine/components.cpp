@@ -138,7 +138,7 @@ std::vector<Id> connected_components(std::span<const std::uint32_t> offsets,
 }
 
 ConcurrentDisjointSets::ConcurrentDisjointSets(std::size_t n)
-    : n_(n), parent_(std::make_unique_for_overwrite<Parent[]>(n)) {
+    : n_(n), parent_(std::make_unique<Parent[]>(n)) {
   par::for_each_index(0, n, kGrain * 8,
                       [&](std::size_t v) { parent_[v].store(static_cast<Id>(v), kRelaxed); });
 }

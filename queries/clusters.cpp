@@ -338,7 +338,10 @@ ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& option
   struct HubCount {
     std::size_t hubs = 0, links = 0;
   };
+  bool first_kind = true;
   for_each_link_kind(g, options, k.local_of, [&](std::size_t sources, auto fill) {
+    if (!first_kind) sets.compress();  // this kind's unites start from short paths
+    first_kind = false;
     const HubCount count = par::map_reduce(
         sources, kSourceBlock, HubCount{},
         [&](std::size_t lo, std::size_t hi) {
@@ -360,7 +363,6 @@ ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& option
         });
     report.hubs += count.hubs;
     report.hub_links += count.links;
-    sets.compress();  // the next kind's unites start from short paths
   });
   k.local_of = std::vector<Id>();
   const std::vector<Id> label = sets.labels();

@@ -1161,7 +1161,9 @@ constexpr std::size_t kMaxOrdinal = (std::size_t{1} << 24) - 1;
 
 GapAudit::Ref pack_ref(GapSource kind, Id source, std::size_t ordinal) {
   if (ordinal > kMaxOrdinal) {
-    throw std::length_error("gaps: more than 16 million gaps found on one entity");
+    throw std::length_error(
+        "gaps: one check found more than 16,777,215 gaps on one entity, past the audit's limit "
+        "(kMaxOrdinal in queries/gaps.cpp: 24 bits of a packed reference); report it");
   }
   return (static_cast<std::uint64_t>(kind) << 56) | (static_cast<std::uint64_t>(source) << 24) |
          ordinal;

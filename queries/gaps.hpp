@@ -98,7 +98,7 @@ struct GapReport : GapTotals {
 
 // The audit with its gaps in report order, each gap's texts formatted only when asked for. A
 // nation has millions of gaps (2.2 million, 0.7 GB of text): holding them all formatted cost the
-// audit 1.7 GB of fresh memory, on this VM more time than finding them. A GapAudit keeps ~12
+// audit 1.7 GB of fresh memory, on this VM more time than finding them. A GapAudit keeps 8
 // bytes a gap (which check found it, on which entity) and the writers format blocks of gaps in
 // parallel into reused buffers. It refers to the graph, which must outlive it.
 class GapAudit : public GapTotals {

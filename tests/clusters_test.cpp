@@ -253,8 +253,7 @@ struct Reference {
   std::vector<std::size_t> full_members;
   std::vector<std::size_t> area_counts;
   std::size_t uncovered = 0;
-  bool counts_hubs = false;  // hubs and hub_links below are set
-  std::size_t hubs = 0, hub_links = 0;
+  std::size_t hubs = 0, hub_links = 0;  // counted from the shared keys
 };
 
 // The uncovered orgs the options keep, in org index order.
@@ -323,6 +322,35 @@ Reference reference_clusters(const OrgGraph& g, const ClusterOptions& o,
   return ref;
 }
 
+// Every shared key (area_id, (street, industry), (person, territory)) the options link by ->
+// the kept indexes having it. A key of two or more orgs is a hub of the query's Method.
+using SharedKeys = std::map<std::tuple<int, Id, Id>, std::set<std::size_t>>;
+
+SharedKeys shared_keys(const OrgGraph& g, const ClusterOptions& o, const std::vector<Id>& kept) {
+  SharedKeys sharing;
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    const Org& org = g.orgs[kept[i]];
+    if (o.links.community) sharing[std::tuple(0, org.area, 0)].insert(i);
+    if (o.links.street_industry) sharing[std::tuple(1, org.street, org.industry)].insert(i);
+    if (o.links.person) {
+      const Id territory = o.within == ClusterWithin::street     ? org.street
+                           : o.within == ClusterWithin::district ? org.district
+                                                                 : 0;
+      for (Id p : g.org_people[kept[i]]) sharing[std::tuple(2, p, territory)].insert(i);
+    }
+  }
+  return sharing;
+}
+
+// The hubs and their org links, counted from the shared keys.
+void count_hubs(const SharedKeys& sharing, Reference& ref) {
+  for (const auto& [key, orgs] : sharing) {
+    if (orgs.size() < 2) continue;
+    ++ref.hubs;
+    ref.hub_links += orgs.size();
+  }
+}
+
 Reference brute_force(const OrgGraph& g, const ClusterOptions& o) {
   const std::vector<Id> kept = kept_orgs(g, o);
   const std::size_t n = kept.size();
@@ -348,39 +376,22 @@ Reference brute_force(const OrgGraph& g, const ClusterOptions& o) {
       if (linked) uf.unite(i, j);
     }
   }
-  return reference_clusters(g, o, kept, uf);
+  Reference ref = reference_clusters(g, o, kept, uf);
+  count_hubs(shared_keys(g, o, kept), ref);
+  return ref;
 }
 
-// For cities too big for the pairwise brute force: each shared key (area_id, (street, industry),
-// (person, territory)) unites the first kept org that has it with every later one.
+// For cities too big for the pairwise brute force: each shared key unites the first kept org
+// that has it with every later one.
 Reference key_union_reference(const OrgGraph& g, const ClusterOptions& o) {
   const std::vector<Id> kept = kept_orgs(g, o);
   UnionFind uf(kept.size());
-  // (link kind, key, key) -> the kept indexes sharing it: a hub when there are two or more.
-  std::map<std::tuple<int, Id, Id>, std::set<std::size_t>> sharing;
-  auto share = [&](int kind, Id a, Id b, std::size_t i) {
-    auto& orgs = sharing[std::tuple(kind, a, b)];
-    if (!orgs.empty()) uf.unite(*orgs.begin(), i);
-    orgs.insert(i);
-  };
-  for (std::size_t i = 0; i < kept.size(); ++i) {
-    const Org& org = g.orgs[kept[i]];
-    if (o.links.community) share(0, org.area, 0, i);
-    if (o.links.street_industry) share(1, org.street, org.industry, i);
-    if (o.links.person) {
-      const Id territory = o.within == ClusterWithin::street     ? org.street
-                           : o.within == ClusterWithin::district ? org.district
-                                                                 : 0;
-      for (Id p : g.org_people[kept[i]]) share(2, p, territory, i);
-    }
+  const SharedKeys sharing = shared_keys(g, o, kept);
+  for (const auto& [key, orgs] : sharing) {
+    for (std::size_t i : orgs) uf.unite(*orgs.begin(), i);
   }
   Reference ref = reference_clusters(g, o, kept, uf);
-  ref.counts_hubs = true;
-  for (const auto& [key, orgs] : sharing) {
-    if (orgs.size() < 2) continue;
-    ++ref.hubs;
-    ref.hub_links += orgs.size();
-  }
+  count_hubs(sharing, ref);
   return ref;
 }
 
@@ -391,10 +402,8 @@ void expect_equals_reference(const OrgGraph& g, const ClusterOptions& o, const R
     par::set_threads(threads);
     const ClusterReport got = uncovered_clusters(g, o);
     ASSERT_EQ(got.uncovered_orgs, want.uncovered) << what;
-    if (want.counts_hubs) {
-      ASSERT_EQ(got.hubs, want.hubs) << what << " at " << threads << " threads";
-      ASSERT_EQ(got.hub_links, want.hub_links) << what << " at " << threads << " threads";
-    }
+    ASSERT_EQ(got.hubs, want.hubs) << what << " at " << threads << " threads";
+    ASSERT_EQ(got.hub_links, want.hub_links) << what << " at " << threads << " threads";
     // The bipartite graph the query no longer builds has those hubs and links.
     const ClusterGraph graph = uncovered_cluster_graph(g, o);
     ASSERT_EQ(graph.hubs, got.hubs) << what;

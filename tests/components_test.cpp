@@ -171,34 +171,39 @@ TEST(Components, RejectsMalformedCsr) {
 }
 
 // The disjoint sets united from many threads at once (blocks of edges in parallel, a compress
-// between two halves as callers do between batches) against BGL on the same edges.
+// between two halves as callers do between batches) against BGL on the same edges: random graphs
+// of varied density, many small components (islands), a few stars whose centres every thread
+// unites into at once (as clusters unites each hub's first org with the rest), and a long path
+// whose first half makes deep trees before the compress.
+void expect_sets_match_reference(const EdgeList& e, const std::string& what) {
+  const Csr<> g = symmetric(e);
+  const auto expected = connected_components_reference(g.offsets, g.targets);
+  for (int threads : {1, 2, 8}) {
+    par::set_threads(threads);
+    ConcurrentDisjointSets sets(e.n);
+    const std::size_t half = e.src.size() / 2;
+    par::for_each_index(0, half, 64, [&](std::size_t i) { sets.unite(e.src[i], e.dst[i]); });
+    sets.compress();
+    par::for_each_index(half, e.src.size(), 64,
+                        [&](std::size_t i) { sets.unite(e.dst[i], e.src[i]); });
+    ASSERT_EQ(sets.labels(), expected) << what << " at " << threads << " threads";
+  }
+  par::set_threads(0);
+}
+
 TEST(ConcurrentDisjointSets, EqualsTheReferenceAtAnyThreadCount) {
   std::mt19937_64 rng(7);
   for (std::size_t n : {1u, 10u, 1000u, 50000u}) {
     for (double degree : {0.2, 1.0, 4.0}) {
       const auto m = static_cast<std::size_t>(degree * static_cast<double>(n) / 2);
-      EdgeList e = random_graph(n, m, rng);
-      if (n == 50000) {  // and one long path: deep trees before the compress
-        EdgeList path = path_graph(n, true);
-        e.src.insert(e.src.end(), path.src.begin(), path.src.end());
-        e.dst.insert(e.dst.end(), path.dst.begin(), path.dst.end());
-      }
-      const Csr<> g = symmetric(e);
-      const auto expected = connected_components_reference(g.offsets, g.targets);
-      for (int threads : {1, 2, 8}) {
-        par::set_threads(threads);
-        ConcurrentDisjointSets sets(n);
-        const std::size_t half = e.src.size() / 2;
-        par::for_each_index(0, half, 64, [&](std::size_t i) { sets.unite(e.src[i], e.dst[i]); });
-        sets.compress();
-        par::for_each_index(half, e.src.size(), 64,
-                            [&](std::size_t i) { sets.unite(e.dst[i], e.src[i]); });
-        EXPECT_EQ(sets.labels(), expected)
-            << "n=" << n << " degree " << degree << " at " << threads << " threads";
-      }
+      expect_sets_match_reference(random_graph(n, m, rng),
+                                  "random n=" + std::to_string(n) + " d=" + std::to_string(degree));
     }
   }
-  par::set_threads(0);
+  expect_sets_match_reference(islands(50000, rng), "islands");
+  expect_sets_match_reference(stars(50000, 40, rng), "stars");
+  expect_sets_match_reference(path_graph(50000, true), "reversed path");
+  expect_sets_match_reference(path_graph(50000, false), "path");
   EXPECT_TRUE(ConcurrentDisjointSets(0).labels().empty());
 }
 
