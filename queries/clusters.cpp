@@ -25,18 +25,24 @@ struct Hubs {
   std::size_t count() const { return offsets.size() - 1; }
 };
 
-// Calls visit(members) for every hub among a source's (key, local org) pairs: a run of one key
-// over at least two distinct orgs. Sorts `pairs`.
-template <class Visit>
-void for_each_hub(std::vector<std::pair<Id, Id>>& pairs, Visit&& visit) {
-  if (pairs.size() < 2) return;
-  std::sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-  for (std::size_t i = 0; i < pairs.size();) {
-    std::size_t j = i + 1;
-    while (j < pairs.size() && pairs[j].first == pairs[i].first) ++j;
-    if (j - i >= 2) visit(std::span<const std::pair<Id, Id>>(pairs.data() + i, j - i));
-    i = j;
+// Calls visit(members) for every hub of sources [lo, hi), in source order: fill(source, pairs)
+// appends a source's (key, local org) pairs, and a hub is a run of one key over at least two
+// distinct orgs (members: that run of pairs).
+template <class Fill, class Visit>
+void for_each_hub(std::size_t lo, std::size_t hi, Fill& fill, Visit&& visit) {
+  std::vector<std::pair<Id, Id>> pairs;
+  for (std::size_t s = lo; s < hi; ++s) {
+    pairs.clear();
+    fill(static_cast<Id>(s), pairs);
+    if (pairs.size() < 2) continue;
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+    for (std::size_t i = 0; i < pairs.size();) {
+      std::size_t j = i + 1;
+      while (j < pairs.size() && pairs[j].first == pairs[i].first) ++j;
+      if (j - i >= 2) visit(std::span<const std::pair<Id, Id>>(pairs.data() + i, j - i));
+      i = j;
+    }
   }
 }
 
@@ -89,16 +95,11 @@ void add_hubs(std::size_t sources, Fill fill, Hubs& hubs) {
   std::vector<Block> blocks(par::block_count(sources, kSourceBlock));
   par::for_each_index(0, blocks.size(), 1, [&](std::size_t b) {
     Block& out = blocks[b];
-    std::vector<std::pair<Id, Id>> pairs;
     const std::size_t hi = std::min(sources, (b + 1) * kSourceBlock);
-    for (std::size_t s = b * kSourceBlock; s < hi; ++s) {
-      pairs.clear();
-      fill(static_cast<Id>(s), pairs);
-      for_each_hub(pairs, [&](std::span<const std::pair<Id, Id>> hub) {
-        out.sizes.push_back(static_cast<std::uint32_t>(hub.size()));
-        for (const auto& [key, org] : hub) out.members.push_back(org);
-      });
-    }
+    for_each_hub(b * kSourceBlock, hi, fill, [&](std::span<const std::pair<Id, Id>> hub) {
+      out.sizes.push_back(static_cast<std::uint32_t>(hub.size()));
+      for (const auto& [key, org] : hub) out.members.push_back(org);
+    });
   });
   std::vector<std::size_t> member_base(blocks.size() + 1, hubs.members.size());
   std::size_t hub_count = hubs.count();
@@ -346,16 +347,11 @@ ClusterReport uncovered_clusters(const OrgGraph& g, const ClusterOptions& option
         sources, kSourceBlock, HubCount{},
         [&](std::size_t lo, std::size_t hi) {
           HubCount c;
-          std::vector<std::pair<Id, Id>> pairs;
-          for (std::size_t s = lo; s < hi; ++s) {
-            pairs.clear();
-            fill(static_cast<Id>(s), pairs);
-            for_each_hub(pairs, [&](std::span<const std::pair<Id, Id>> hub) {
-              ++c.hubs;
-              c.links += hub.size();
-              for (std::size_t i = 1; i < hub.size(); ++i) sets.unite(hub[0].second, hub[i].second);
-            });
-          }
+          for_each_hub(lo, hi, fill, [&](std::span<const std::pair<Id, Id>> hub) {
+            ++c.hubs;
+            c.links += hub.size();
+            for (std::size_t i = 1; i < hub.size(); ++i) sets.unite(hub[0].second, hub[i].second);
+          });
           return c;
         },
         [](HubCount x, HubCount y) {
