@@ -572,7 +572,8 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
       msg += "; it covers " + org_list(orgs);
       sug = move_text(kNone);
     }
-    emit(out, GapCode::orphan_branch, entities(branch_key(b), {}), msg, sug, district);
+    emit(out, GapCode::orphan_branch, entities(branch_key(b), {}), std::move(msg), std::move(sug),
+         district);
   }
 
   if (sups.size() > 1 && want(GapCode::multiple_superiors)) {
@@ -581,7 +582,7 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
     std::sort(rest.begin(), rest.end());
     std::vector<Id> sorted(sups.begin(), sups.end());
     sort_units(sorted);
-    const std::string msg =
+    std::string msg =
         label + " has " + std::to_string(sups.size()) + " superior units: " + unit_list(sorted);
     Id keep = kNone;
     if (!orgs.empty()) {
@@ -606,7 +607,8 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
     } else {
       sug = "keep one superior and remove the others";
     }
-    emit(out, GapCode::multiple_superiors, entities(branch_key(b), rest), msg, sug, district);
+    emit(out, GapCode::multiple_superiors, entities(branch_key(b), std::move(rest)), std::move(msg),
+         std::move(sug), district);
   }
 
   for (Id u : sups) {
@@ -635,7 +637,7 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
         msg += org_label(below_level[i]) + ", registered at " +
                std::string(to_string(g_.orgs[below_level[i]].registration_level)) + " level";
       }
-      emit(out, GapCode::level_mismatch, ents(below_level), msg, move_text(u), district);
+      emit(out, GapCode::level_mismatch, ents(below_level), std::move(msg), move_text(u), district);
     }
     if (!outside.empty()) {
       const bool community = unit.line == UnitLine::community;
@@ -648,7 +650,7 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
           msg += org_label(outside[i]) + " located in " + area_label(g_.orgs[outside[i]].area);
         }
         msg += ", outside that area";
-        emit(out, code, ents(outside), msg, move_text(u), district);
+        emit(out, code, ents(outside), std::move(msg), move_text(u), district);
       }
     }
     if (!other_industry.empty() && want(GapCode::industry_mismatch)) {
@@ -659,7 +661,8 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
         msg += org_label(other_industry[i]) + " of the " +
                std::string(g_.industry(other_industry[i])) + " industry";
       }
-      emit(out, GapCode::industry_mismatch, ents(other_industry), msg, move_text(u), district);
+      emit(out, GapCode::industry_mismatch, ents(other_industry), std::move(msg), move_text(u),
+           district);
     }
   }
 
@@ -672,9 +675,9 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
   }
   const bool temporary = branch.form == BranchForm::temporary_branch;
   if (!temporary && full < o_.min_full && want(GapCode::undersized_branch)) {
-    const std::string msg = label + " has " + std::to_string(full) +
-                            " full member(s) in its party relations; a branch needs at least " +
-                            std::to_string(o_.min_full);
+    std::string msg = label + " has " + std::to_string(full) +
+                      " full member(s) in its party relations; a branch needs at least " +
+                      std::to_string(o_.min_full);
     // Full members on the staff of its organizations (distinct) who could transfer in.
     std::vector<Id> staff;
     for (Id o : orgs) {
@@ -712,18 +715,20 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
           "joint-branches --org " +
           std::string(g_.org_ids[first_active]) + "`), keeping work coverage by an instructor";
     }
-    emit(out, GapCode::undersized_branch, entities(branch_key(b), {}), msg, sug, district);
+    emit(out, GapCode::undersized_branch, entities(branch_key(b), {}), std::move(msg),
+         std::move(sug), district);
   }
   const bool plain = branch.form == BranchForm::branch || branch.form == BranchForm::joint_branch;
   if (plain && party > o_.max_members && want(GapCode::oversized_branch)) {
-    const std::string msg =
+    std::string msg =
         label + " has " + std::to_string(party) + " party members in its party relations; a " +
         std::string(to_string(branch.form)) + " has at most " + std::to_string(o_.max_members);
-    const std::string sug =
+    std::string sug =
         party >= o_.committee_members
             ? "reorganize it as a party committee (form committee) with branches below it"
             : "reorganize it as a general branch (form general_branch), or split it";
-    emit(out, GapCode::oversized_branch, entities(branch_key(b), {}), msg, sug, district);
+    emit(out, GapCode::oversized_branch, entities(branch_key(b), {}), std::move(msg),
+         std::move(sug), district);
   }
   if ((branch.form == BranchForm::general_branch || branch.form == BranchForm::committee) &&
       want(GapCode::form_mismatch)) {
@@ -731,15 +736,16 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
                                 : party > o_.max_members      ? BranchForm::general_branch
                                                               : BranchForm::branch;
     if (expected != branch.form) {
-      const std::string msg = label + " is a " + std::string(to_string(branch.form)) + " with " +
-                              std::to_string(party) + " party members; that size calls for a " +
-                              std::string(to_string(expected)) + " (branch up to " +
-                              std::to_string(o_.max_members) + ", general branch below " +
-                              std::to_string(o_.committee_members) + ", committee from " +
-                              std::to_string(o_.committee_members) + ")";
-      const std::string sug =
+      std::string msg = label + " is a " + std::string(to_string(branch.form)) + " with " +
+                        std::to_string(party) + " party members; that size calls for a " +
+                        std::string(to_string(expected)) + " (branch up to " +
+                        std::to_string(o_.max_members) + ", general branch below " +
+                        std::to_string(o_.committee_members) + ", committee from " +
+                        std::to_string(o_.committee_members) + ")";
+      std::string sug =
           "change its form to " + std::string(to_string(expected)) + " at the next election";
-      emit(out, GapCode::form_mismatch, entities(branch_key(b), {}), msg, sug, district);
+      emit(out, GapCode::form_mismatch, entities(branch_key(b), {}), std::move(msg), std::move(sug),
+           district);
     }
   }
   if (branch.form == BranchForm::joint_branch && orgs.size() > o_.max_joint_units &&
@@ -748,13 +754,14 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
     std::vector<std::string> rest;
     for (Id o : orgs) rest.push_back(org_key(o));
     std::sort(rest.begin(), rest.end());
-    const std::string msg = label + " covers " + std::to_string(orgs.size()) +
-                            " organizations; a joint branch covers at most " +
-                            std::to_string(o_.max_joint_units);
-    const std::string sug = "split it into " + std::to_string(parts) +
-                            " joint branches by community or industry (see `orgraph "
-                            "joint-branches`)";
-    emit(out, GapCode::joint_branch_too_wide, entities(branch_key(b), rest), msg, sug, district);
+    std::string msg = label + " covers " + std::to_string(orgs.size()) +
+                      " organizations; a joint branch covers at most " +
+                      std::to_string(o_.max_joint_units);
+    std::string sug = "split it into " + std::to_string(parts) +
+                      " joint branches by community or industry (see `orgraph "
+                      "joint-branches`)";
+    emit(out, GapCode::joint_branch_too_wide, entities(branch_key(b), std::move(rest)),
+         std::move(msg), std::move(sug), district);
   }
   if (want(GapCode::inactive_coverage)) {
     std::vector<Id> gone;
@@ -765,21 +772,23 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
       std::vector<std::string> rest;
       for (Id o : gone) rest.push_back(org_key(o));
       std::sort(rest.begin(), rest.end());
-      const std::string msg = label + " covers deregistered " + org_list(gone);
-      const std::string sug =
+      std::string msg = label + " covers deregistered " + org_list(gone);
+      std::string sug =
           gone.size() == orgs.size()
               ? "it covers no active organization: dissolve it and transfer its members' "
                 "relations to the branches of their workplaces"
               : "remove the coverage of " + org_list(gone);
-      emit(out, GapCode::inactive_coverage, entities(branch_key(b), rest), msg, sug, district);
+      emit(out, GapCode::inactive_coverage, entities(branch_key(b), std::move(rest)),
+           std::move(msg), std::move(sug), district);
     }
   }
   if (!temporary && orgs.empty() && want(GapCode::empty_branch)) {
-    const std::string msg = label + " covers no organization";
-    const std::string sug =
+    std::string msg = label + " covers no organization";
+    std::string sug =
         "record the organizations it serves in branch_coverage, or dissolve it and transfer its "
         "members' relations to the branches of their workplaces";
-    emit(out, GapCode::empty_branch, entities(branch_key(b), {}), msg, sug, district);
+    emit(out, GapCode::empty_branch, entities(branch_key(b), {}), std::move(msg), std::move(sug),
+         district);
   }
 }
 
@@ -803,9 +812,9 @@ void Auditor::check_org(Id o, std::vector<Gap>& out, Detail detail) const {
   const std::string label = org_label(o);
   const Id single[] = {o};
   if (no_responsible_unit) {
-    const std::string msg = label +
-                            " has no party organization, no instructor and no competent "
-                            "unit: nobody is responsible for it";
+    std::string msg = label +
+                      " has no party organization, no instructor and no competent "
+                      "unit: nobody is responsible for it";
     Id from = street_committee(org.street);
     if (from == kNone) from = best_superior_for_orgs(single);
     std::string sug;
@@ -819,30 +828,33 @@ void Auditor::check_org(Id o, std::vector<Gap>& out, Detail detail) const {
             ": set up a party working committee for street " + area_label(org.street) +
             " and assign an instructor from it";
     }
-    emit(out, GapCode::no_responsible_unit, entities(org_key(o), {}), msg, sug, org.district);
+    emit(out, GapCode::no_responsible_unit, entities(org_key(o), {}), std::move(msg),
+         std::move(sug), org.district);
   }
   if (should_build_branch) {
-    const std::string msg = label + " has " + std::to_string(org.full_members) +
-                            " full members on its staff but no party organization";
+    std::string msg = label + " has " + std::to_string(org.full_members) +
+                      " full members on its staff but no party organization";
     const Id best = best_superior_for_orgs(single);
     std::string sug = "set up its own branch";
     if (best != kNone) sug += " under " + unit_desc(best);
-    emit(out, GapCode::should_build_branch, entities(org_key(o), {}), msg, sug, org.district);
+    emit(out, GapCode::should_build_branch, entities(org_key(o), {}), std::move(msg),
+         std::move(sug), org.district);
   }
   if (instructor_only) {
     std::vector<std::string> rest;
     std::vector<Id> units(g_.org_instructor_units[o].begin(), g_.org_instructor_units[o].end());
     sort_units(units);
     for (Id u : units) rest.push_back(unit_key(u));
-    const std::string msg = label + " is work-covered by an instructor from " + unit_list(units) +
-                            " but has no party organization";
+    std::string msg = label + " is work-covered by an instructor from " + unit_list(units) +
+                      " but has no party organization";
     std::string sug =
         org.full_members >= o_.min_full
             ? "it has enough full members: set up its own branch"
             : "have the instructor bring it into a joint branch with neighbouring organizations "
               "(see `orgraph joint-branches --org " +
                   std::string(g_.org_ids[o]) + "`)";
-    emit(out, GapCode::instructor_only, entities(org_key(o), rest), msg, sug, org.district);
+    emit(out, GapCode::instructor_only, entities(org_key(o), std::move(rest)), std::move(msg),
+         std::move(sug), org.district);
   }
 }
 
@@ -859,8 +871,8 @@ void Auditor::check_person(Id p, std::vector<Gap>& out) const {
     if (!list.empty()) list += ", ";
     list += branch_label(b);
   }
-  const std::string msg = "person " + std::string(g_.person_ids[p]) + " has party relations in " +
-                          std::to_string(sorted.size()) + " branches: " + list;
+  std::string msg = "person " + std::string(g_.person_ids[p]) + " has party relations in " +
+                    std::to_string(sorted.size()) + " branches: " + list;
   // The branch covering an active org where the person is staff or leader.
   Id keep = kNone;
   const auto work = g_.person_orgs[p];
@@ -888,8 +900,8 @@ void Auditor::check_person(Id p, std::vector<Gap>& out) const {
         "keep one relation, in the branch of the person's workplace when it has one, and "
         "remove the others";
   }
-  emit(out, GapCode::duplicate_relation, entities(person_key(p), rest), msg, sug,
-       branch_district(sorted[0]));
+  emit(out, GapCode::duplicate_relation, entities(person_key(p), std::move(rest)), std::move(msg),
+       std::move(sug), branch_district(sorted[0]));
 }
 
 void Auditor::check_unit(Id u, std::vector<Gap>& out) const {
@@ -907,7 +919,7 @@ void Auditor::check_unit(Id u, std::vector<Gap>& out) const {
     sort_units(sorted);
     std::vector<std::string> rest;
     for (Id s : sorted) rest.push_back(unit_key(s));
-    const std::string msg =
+    std::string msg =
         label + " has " + std::to_string(sorted.size()) + " superior units: " + unit_list(sorted);
     Id keep = kNone;
     for (Id s : sorted) {
@@ -927,34 +939,35 @@ void Auditor::check_unit(Id u, std::vector<Gap>& out) const {
       sug = "none of them matches its line, level and territory: " + attach_text(u) +
             " and remove the others";
     }
-    emit(out, GapCode::multiple_superiors, entities(unit_key(u), rest), msg, sug, district);
+    emit(out, GapCode::multiple_superiors, entities(unit_key(u), std::move(rest)), std::move(msg),
+         std::move(sug), district);
   }
   for (Id s : sups) {
     // An edge inside a cycle is reported (and cut) by the supervision_cycle gap.
     if (s == u || (s_.cycle_of[u] != kNone && s_.cycle_of[s] == s_.cycle_of[u])) continue;
     const Unit& sup = g_.units[s];
     if (is_above(unit.level, sup.level) && want(GapCode::level_mismatch)) {
-      const std::string msg = label + " (" + std::string(to_string(unit.level)) +
-                              " level) is supervised by " + unit_desc(s) + ", a lower level";
-      emit(out, GapCode::level_mismatch, entities(unit_key(u), {unit_key(s)}), msg,
+      std::string msg = label + " (" + std::string(to_string(unit.level)) +
+                        " level) is supervised by " + unit_desc(s) + ", a lower level";
+      emit(out, GapCode::level_mismatch, entities(unit_key(u), {unit_key(s)}), std::move(msg),
            attach_text(u) + " instead", district);
     }
     if (!g_.area_contains(sup.area, unit.area) && want(GapCode::territory_mismatch)) {
-      const std::string msg = label + ", with jurisdiction over " + area_label(unit.area) +
-                              ", is supervised by " + unit_desc(s) + ", whose area " +
-                              area_label(sup.area) + " does not contain it";
-      emit(out, GapCode::territory_mismatch, entities(unit_key(u), {unit_key(s)}), msg,
+      std::string msg = label + ", with jurisdiction over " + area_label(unit.area) +
+                        ", is supervised by " + unit_desc(s) + ", whose area " +
+                        area_label(sup.area) + " does not contain it";
+      emit(out, GapCode::territory_mismatch, entities(unit_key(u), {unit_key(s)}), std::move(msg),
            attach_text(u) + " instead", district);
     }
     if (unit.line == UnitLine::industry && sup.line == UnitLine::industry &&
         unit.industry != sup.industry && want(GapCode::industry_mismatch)) {
-      const std::string msg =
+      std::string msg =
           label + " of the " +
           std::string(unit.industry == kNone ? "unknown" : g_.industry_names[unit.industry]) +
           " industry is supervised by " + unit_desc(s) + " of the " +
           std::string(sup.industry == kNone ? "unknown" : g_.industry_names[sup.industry]) +
           " industry";
-      emit(out, GapCode::industry_mismatch, entities(unit_key(u), {unit_key(s)}), msg,
+      emit(out, GapCode::industry_mismatch, entities(unit_key(u), {unit_key(s)}), std::move(msg),
            attach_text(u) + " instead", district);
     }
   }
@@ -978,7 +991,8 @@ void Auditor::check_unit(Id u, std::vector<Gap>& out) const {
             attach_text(u);
       }
     }
-    emit(out, GapCode::broken_chain, entities(unit_key(u), rest), msg, sug, district);
+    emit(out, GapCode::broken_chain, entities(unit_key(u), std::move(rest)), std::move(msg),
+         std::move(sug), district);
   }
 }
 
@@ -1019,7 +1033,8 @@ void Auditor::check_cycle(Id c, std::vector<Gap>& out) const {
                      std::string(g_.unit_ids[top])
                : " and attach " + std::string(g_.unit_ids[top]) + " to " + unit_desc(to);
   }
-  emit(out, GapCode::supervision_cycle, std::move(ents), msg, sug, unit_district(units[0]));
+  emit(out, GapCode::supervision_cycle, std::move(ents), std::move(msg), std::move(sug),
+       unit_district(units[0]));
 }
 
 void Auditor::check_overload(Id u, std::vector<Gap>& out) const {
@@ -1032,15 +1047,15 @@ void Auditor::check_overload(Id u, std::vector<Gap>& out) const {
   }
   char factor[32];
   std::snprintf(factor, sizeof factor, "%g", o_.overload_factor);
-  const std::string msg = unit_label(u) + " supervises " + std::to_string(n) +
-                          " branches, more than " + factor + " times the median (" +
-                          std::to_string(median_[group]) + ") of the " +
-                          std::to_string(peers_[group]) + " " + std::string(to_string(unit.line)) +
-                          "-line units at " + std::string(to_string(unit.level)) + " level";
-  const std::string sug =
+  std::string msg = unit_label(u) + " supervises " + std::to_string(n) + " branches, more than " +
+                    factor + " times the median (" + std::to_string(median_[group]) + ") of the " +
+                    std::to_string(peers_[group]) + " " + std::string(to_string(unit.line)) +
+                    "-line units at " + std::string(to_string(unit.level)) + " level";
+  std::string sug =
       "share its supervision: hand branches to units of the same line below it, or set up "
       "sub-committees by street or industry";
-  emit(out, GapCode::overloaded_unit, entities(unit_key(u), {}), msg, sug, unit_district(u));
+  emit(out, GapCode::overloaded_unit, entities(unit_key(u), {}), std::move(msg), std::move(sug),
+       unit_district(u));
 }
 
 // ---------------------------------------------------------------------------------------------
