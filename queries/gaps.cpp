@@ -37,6 +37,7 @@
 #include <boost/graph/strong_components.hpp>
 #include <cstdint>
 #include <cstdio>
+#include <initializer_list>
 #include <map>
 #include <span>
 #include <stdexcept>
@@ -48,6 +49,17 @@
 namespace orgraph {
 
 namespace {
+
+// The pieces joined into one string, allocated once: formatting a nation's gaps builds millions
+// of messages, and every allocation takes the one malloc arena's lock that both threads share.
+std::string concat(std::initializer_list<std::string_view> pieces) {
+  std::size_t size = 0;
+  for (std::string_view p : pieces) size += p.size();
+  std::string s;
+  s.reserve(size);
+  for (std::string_view p : pieces) s.append(p);
+  return s;
+}
 
 constexpr std::array<std::string_view, kGapCodeCount> kCodeNames{
     "orphan_branch",      "multiple_superiors",    "supervision_cycle",   "broken_chain",
@@ -327,9 +339,7 @@ class Auditor {
  private:
   // Labels used in messages: "ID (Name)", or the id alone when the name is empty.
   std::string labelled(std::string_view id, std::string_view name) const {
-    std::string s(id);
-    if (!name.empty()) s.append(" (").append(name).append(")");
-    return s;
+    return name.empty() ? std::string(id) : concat({id, " (", name, ")"});
   }
   std::string unit_label(Id u) const { return labelled(g_.unit_ids[u], g_.unit_names[u]); }
   std::string org_label(Id o) const { return labelled(g_.org_ids[o], g_.org_names[o]); }
@@ -340,14 +350,12 @@ class Auditor {
   }
   std::string unit_desc(Id u) const {  // "ST1 (River Street ..., community line, street level)"
     const Unit& unit = g_.units[u];
-    std::string s(g_.unit_ids[u]);
-    s += " (";
-    if (!g_.unit_names[u].empty()) s.append(g_.unit_names[u]).append(", ");
-    s.append(to_string(unit.line)).append(" line, ").append(to_string(unit.level));
-    s += " level)";
-    return s;
+    const std::string_view name = g_.unit_names[u];
+    return concat({g_.unit_ids[u], " (", name, name.empty() ? "" : ", ", to_string(unit.line),
+                   " line, ", to_string(unit.level), " level)"});
   }
   std::string org_list(std::span<const Id> orgs) const {
+    if (orgs.size() == 1) return org_label(orgs[0]);  // most lists: no second string
     std::string s;
     for (std::size_t i = 0; i < orgs.size(); ++i) {
       if (i > 0) s += ", ";
@@ -356,6 +364,7 @@ class Auditor {
     return s;
   }
   std::string unit_list(std::span<const Id> units) const {
+    if (units.size() == 1) return unit_label(units[0]);  // most lists: no second string
     std::string s;
     for (std::size_t i = 0; i < units.size(); ++i) {
       if (i > 0) s += ", ";
@@ -812,17 +821,18 @@ void Auditor::check_org(Id o, std::vector<Gap>& out, Detail detail) const {
   const std::string label = org_label(o);
   const Id single[] = {o};
   if (no_responsible_unit) {
-    std::string msg = label +
-                      " has no party organization, no instructor and no competent "
-                      "unit: nobody is responsible for it";
+    std::string msg = concat({label,
+                              " has no party organization, no instructor and no competent "
+                              "unit: nobody is responsible for it"});
     Id from = street_committee(org.street);
     if (from == kNone) from = best_superior_for_orgs(single);
     std::string sug;
     if (from != kNone) {
-      sug = "assign an instructor from " + unit_desc(from);
-      if (g_.units[from].line == UnitLine::community && g_.units[from].level == AreaLevel::street) {
-        sug += ", the working committee of its street " + area_label(org.street);
-      }
+      const bool street_committee =
+          g_.units[from].line == UnitLine::community && g_.units[from].level == AreaLevel::street;
+      sug = concat({"assign an instructor from ", unit_desc(from),
+                    street_committee ? ", the working committee of its street " : "",
+                    street_committee ? area_label(org.street) : ""});
     } else {
       sug = "no unit has jurisdiction over " + area_label(org.area) +
             ": set up a party working committee for street " + area_label(org.street) +
@@ -841,20 +851,22 @@ void Auditor::check_org(Id o, std::vector<Gap>& out, Detail detail) const {
          std::move(sug), org.district);
   }
   if (instructor_only) {
-    std::vector<std::string> rest;
     std::vector<Id> units(g_.org_instructor_units[o].begin(), g_.org_instructor_units[o].end());
     sort_units(units);
-    for (Id u : units) rest.push_back(unit_key(u));
-    std::string msg = label + " is work-covered by an instructor from " + unit_list(units) +
-                      " but has no party organization";
+    std::vector<std::string> ents;
+    ents.reserve(units.size() + 1);
+    ents.push_back(org_key(o));
+    for (Id u : units) ents.push_back(unit_key(u));
+    std::string msg = concat({label, " is work-covered by an instructor from ", unit_list(units),
+                              " but has no party organization"});
     std::string sug =
         org.full_members >= o_.min_full
             ? "it has enough full members: set up its own branch"
-            : "have the instructor bring it into a joint branch with neighbouring organizations "
-              "(see `orgraph joint-branches --org " +
-                  std::string(g_.org_ids[o]) + "`)";
-    emit(out, GapCode::instructor_only, entities(org_key(o), std::move(rest)), std::move(msg),
-         std::move(sug), org.district);
+            : concat({"have the instructor bring it into a joint branch with neighbouring "
+                      "organizations (see `orgraph joint-branches --org ",
+                      g_.org_ids[o], "`)"});
+    emit(out, GapCode::instructor_only, std::move(ents), std::move(msg), std::move(sug),
+         org.district);
   }
 }
 
