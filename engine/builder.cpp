@@ -47,10 +47,10 @@ FreshVector<Id> resolve(const Interner& index, const StringColumn& column,
   return out;
 }
 
-// Sets `column` to get(0), ..., get(n - 1): the bytes n push_backs would give, written in
+// Appends get(0), ..., get(n - 1) to `column`: the bytes n push_backs would give, written in
 // parallel blocks at offsets from a prefix sum of the blocks' lengths.
 template <class Get>
-void fill_column(StringColumn& column, std::size_t n, Get get) {
+void append_column(StringColumn& column, std::size_t n, Get get) {
   constexpr std::size_t kBlock = std::size_t{1} << 14;
   std::vector<std::uint64_t> base(par::block_count(n, kBlock));
   par::for_each_index(0, base.size(), 1, [&](std::size_t b) {
@@ -61,20 +61,27 @@ void fill_column(StringColumn& column, std::size_t n, Get get) {
     base[b] = chars;
   });
   const std::uint64_t chars = par::exclusive_scan(base);
-  column = StringColumn();
-  column.chars().resize(chars);
-  column.offsets().resize(n + 1);
+  const std::size_t old_chars = column.chars().size(), old_n = column.size();
+  column.chars().resize(old_chars + chars);
+  column.offsets().resize(old_n + n + 1);
   par::for_each_index(0, base.size(), 1, [&](std::size_t b) {
-    char* out = column.chars().data();
-    std::uint64_t* offsets = column.offsets().data();
+    char* out = column.chars().data() + old_chars;
+    std::uint64_t* offsets = column.offsets().data() + old_n;
     std::uint64_t pos = base[b];
     for (std::size_t i = b * kBlock, hi = std::min(n, i + kBlock); i < hi; ++i) {
       const std::string_view s = get(i);
       if (!s.empty()) std::memcpy(out + pos, s.data(), s.size());
       pos += s.size();
-      offsets[i + 1] = pos;
+      offsets[i + 1] = old_chars + pos;
     }
   });
+}
+
+// Sets `column` to get(0), ..., get(n - 1).
+template <class Get>
+void fill_column(StringColumn& column, std::size_t n, Get get) {
+  column = StringColumn();
+  append_column(column, n, get);
 }
 
 std::string level_article(AreaLevel level) {
@@ -92,6 +99,11 @@ struct GraphBuilder::State {
   std::array<std::unordered_set<std::string>, 5> rejected;
   std::array<FreshVector<std::uint32_t>, 5> origin_rows;  // row of each kept entity
   std::unordered_map<std::string, Id> industries;
+  // People fed in batches (add_people_batch), until end_people(): each row's index in its table
+  // (for TableSource::raw_text), kept only once it differs from the row's position (the loader
+  // rejected a row before it), beside the id, name, origin row and party status columns.
+  FreshVector<std::uint32_t> people_index;
+  bool people_indexed = false;
 
   // Relation edges, staged until finish().
   FreshVector<Id> aff_person, aff_org;  // filled in parallel right after each resize
@@ -179,45 +191,57 @@ struct GraphBuilder::State {
   }
 
   void require_stage(int expected, const char* what) {
+    check_stage(expected, what);
+    ++stage;
+  }
+  void check_stage(int expected, const char* what) const {
     if (stage != expected) {
       throw std::logic_error(std::string("GraphBuilder: ") + what +
                              " added out of order (entity tables go areas, units, orgs, people, "
                              "branches, then relations)");
     }
-    ++stage;
   }
 
   // Interns the ids of `rows`, reporting duplicates. keep[i] false marks dropped rows.
   // Returns the id column of all rows and its interner.
   template <class Row>
-  void intern_ids(EntityTable table, std::span<const Row> rows, const TableSource& src,
-                  StringColumn& ids, Interner& index, std::vector<char>& keep) {
+  void intern_ids(std::span<const Row> rows, const TableSource& src, StringColumn& ids,
+                  Interner& index, std::vector<char>& keep) {
     fill_column(ids, rows.size(), [&](std::size_t i) { return rows[i].id; });
+    check_ids(
+        src, ids, index, [&](std::size_t i) { return rows[i].origin; }, keep);
+  }
+
+  // Builds `index` over `ids` (the id of every row, in table order) and reports the duplicate
+  // ids, then the empty ones; origin(i) is row i's origin. keep[i] false marks dropped rows.
+  template <class Origin>
+  void check_ids(const TableSource& src, const StringColumn& ids, Interner& index, Origin origin,
+                 std::vector<char>& keep) {
     const auto duplicates = index.build(ids);
     for (auto [dup, first] : duplicates) {
-      const auto& r = rows[dup];
-      const std::string where = src.json ? "at index " + std::to_string(rows[first].origin.row)
-                                         : "at line " + std::to_string(rows[first].origin.row);
-      if (row_error(src, r.origin, "id",
-                    "duplicate id " + quote_found(r.id) + ": already defined " + where)) {
+      const std::string where =
+          (src.json ? "at index " : "at line ") + std::to_string(origin(first).row);
+      if (row_error(src, origin(dup), "id",
+                    "duplicate id " + quote_found(ids[dup]) + ": already defined " + where)) {
         keep[dup] = 0;
       }
     }
+    const auto& offsets = ids.offsets();
     const std::size_t empty = par::map_reduce<std::size_t>(
-        rows.size(), 1 << 16, 0,
+        ids.size(), 1 << 16, 0,
         [&](std::size_t lo, std::size_t hi) {
-          return static_cast<std::size_t>(std::count_if(
-              rows.begin() + lo, rows.begin() + hi, [](const Row& r) { return r.id.empty(); }));
+          std::size_t count = 0;
+          for (std::size_t i = lo; i < hi; ++i) count += offsets[i + 1] == offsets[i] ? 1 : 0;
+          return count;
         },
         std::plus<>());
-    for (std::size_t i = 0; empty > 0 && i < rows.size(); ++i) {
-      if (rows[i].id.empty()) {
-        if (row_error(src, rows[i].origin, "id", "found an empty cell, expected a non-empty id")) {
+    for (std::size_t i = 0; empty > 0 && i < ids.size(); ++i) {
+      if (ids[static_cast<Id>(i)].empty()) {
+        if (row_error(src, origin(i), "id", "found an empty cell, expected a non-empty id")) {
           keep[i] = 0;
         }
       }
     }
-    (void)table;
   }
 
   // Drops rows with keep[i] == 0: rebuilds ids/names and the interner; sets *remap (if given)
@@ -300,7 +324,7 @@ void GraphBuilder::add_areas(std::span<const AreaRow> rows, const TableSource& s
   s.require_stage(0, "areas");
   OrgGraph& g = s.graph;
   std::vector<char> keep(rows.size(), 1);
-  s.intern_ids(EntityTable::areas, rows, src, g.area_ids, g.area_index, keep);
+  s.intern_ids(rows, src, g.area_ids, g.area_index, keep);
 
   // Resolve parents and check levels top-down, so a dropped parent drops its children.
   std::vector<Id> parent(rows.size(), kNone);
@@ -345,9 +369,9 @@ void GraphBuilder::add_areas(std::span<const AreaRow> rows, const TableSource& s
     }
     if (rows[p].level != *expected) {
       if (s.row_error(src, r.origin, "parent_id",
-                      "parent " + quote_found(r.parent_id) + " is " +
-                          level_article(rows[p].level) + ", expected " +
-                          level_article(*expected) + " (the parent is exactly one level up from " +
+                      "parent " + quote_found(r.parent_id) + " is " + level_article(rows[p].level) +
+                          ", expected " + level_article(*expected) +
+                          " (the parent is exactly one level up from " +
                           std::string(to_string(r.level)) + ")")) {
         keep[i] = 0;
       }
@@ -376,7 +400,7 @@ void GraphBuilder::add_units(std::span<const UnitRow> rows, const TableSource& s
   s.require_stage(1, "units");
   OrgGraph& g = s.graph;
   std::vector<char> keep(rows.size(), 1);
-  s.intern_ids(EntityTable::units, rows, src, g.unit_ids, g.unit_index, keep);
+  s.intern_ids(rows, src, g.unit_ids, g.unit_index, keep);
   const auto area = resolve(g.area_index, g.area_ids, rows, &UnitRow::area_id);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     if (!keep[i]) continue;
@@ -420,7 +444,7 @@ void GraphBuilder::add_orgs(std::span<const OrgRow> rows, const TableSource& src
   s.require_stage(2, "organizations");
   OrgGraph& g = s.graph;
   std::vector<char> keep(rows.size(), 1);
-  s.intern_ids(EntityTable::orgs, rows, src, g.org_ids, g.org_index, keep);
+  s.intern_ids(rows, src, g.org_ids, g.org_index, keep);
   const auto area = resolve(g.area_index, g.area_ids, rows, &OrgRow::area_id);
   const auto unit = resolve(g.unit_index, g.unit_ids, rows, &OrgRow::competent_unit_id);
   // The rows with something to report, found in parallel (a nation has 3M rows and, as a rule,
@@ -494,23 +518,73 @@ void GraphBuilder::add_orgs(std::span<const OrgRow> rows, const TableSource& src
 }
 
 void GraphBuilder::add_people(std::span<const PersonRow> rows, const TableSource& src) {
+  add_people_batch(rows, src);
+  end_people(src);
+}
+
+// Each batch appends its rows to the people's columns (ids, names, origins, party statuses);
+// end_people() checks the ids over all of them, as add_people did over one span of rows.
+void GraphBuilder::add_people_batch(std::span<const PersonRow> rows, const TableSource&) {
+  State& s = *state_;
+  s.check_stage(3, "people");
+  OrgGraph& g = s.graph;
+  const std::size_t done = g.person_ids.size(), n = rows.size();
+  append_column(g.person_ids, n, [&](std::size_t i) { return rows[i].id; });
+  append_column(g.person_names, n, [&](std::size_t i) { return rows[i].name; });
+  auto& origin_row = s.origin_rows[static_cast<std::size_t>(EntityTable::people)];
+  origin_row.resize(done + n);
+  g.people.resize(done + n);
+  par::for_each_index(0, n, 1 << 14, [&](std::size_t i) {
+    origin_row[done + i] = rows[i].origin.row;
+    g.people[done + i] = Person{rows[i].party_status};
+  });
+  if (!s.people_indexed && n > 0 && rows[n - 1].origin.index != done + n - 1) {
+    s.people_indexed = true;  // the first row out of place is in this batch
+    s.people_index.resize(done);
+    for (std::size_t i = 0; i < done; ++i) s.people_index[i] = static_cast<std::uint32_t>(i);
+  }
+  if (s.people_indexed) {
+    s.people_index.resize(done + n);
+    for (std::size_t i = 0; i < n; ++i) s.people_index[done + i] = rows[i].origin.index;
+  }
+}
+
+void GraphBuilder::end_people(const TableSource& src) {
   State& s = *state_;
   s.require_stage(3, "people");
   OrgGraph& g = s.graph;
-  std::vector<char> keep(rows.size(), 1);
-  s.intern_ids(EntityTable::people, rows, src, g.person_ids, g.person_index, keep);
-  s.compact(EntityTable::people, rows, keep, g.person_ids, g.person_names, g.person_index);
-  g.people.clear();
-  if (g.person_ids.size() == rows.size()) {
-    g.people.resize(rows.size());
-    par::for_each_index(0, rows.size(), 1 << 14,
-                        [&](std::size_t i) { g.people[i] = Person{rows[i].party_status}; });
-    return;
+  constexpr auto t = static_cast<std::size_t>(EntityTable::people);
+  FreshVector<std::uint32_t>& origin_row = s.origin_rows[t];
+  const std::size_t n = g.person_ids.size();
+  std::vector<char> keep(n, 1);
+  const auto origin = [&](std::size_t i) {
+    return RowOrigin{origin_row[i],
+                     s.people_indexed ? s.people_index[i] : static_cast<std::uint32_t>(i)};
+  };
+  s.check_ids(src, g.person_ids, g.person_index, origin, keep);
+  if (!State::all_kept(keep)) {  // rows dropped (lenient mode): every column without them
+    StringColumn ids, names;
+    FreshVector<std::uint32_t> rows;
+    std::vector<Person> people;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string_view id = g.person_ids[static_cast<Id>(i)];
+      if (!keep[i]) {
+        s.rejected[t].insert(std::string(id));
+        continue;
+      }
+      ids.push_back(id);
+      names.push_back(g.person_names[static_cast<Id>(i)]);
+      rows.push_back(origin_row[i]);
+      people.push_back(g.people[i]);
+    }
+    g.person_ids = std::move(ids);
+    g.person_names = std::move(names);
+    origin_row = std::move(rows);
+    g.people = std::move(people);
+    g.person_index.build(g.person_ids);
   }
-  g.people.reserve(g.person_ids.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (keep[i]) g.people.push_back(Person{rows[i].party_status});
-  }
+  FreshVector<std::uint32_t>().swap(s.people_index);
+  s.people_indexed = false;
 }
 
 void GraphBuilder::add_branches(std::span<const BranchRow> rows, const TableSource& src) {
@@ -518,7 +592,7 @@ void GraphBuilder::add_branches(std::span<const BranchRow> rows, const TableSour
   s.require_stage(4, "branches");
   OrgGraph& g = s.graph;
   std::vector<char> keep(rows.size(), 1);
-  s.intern_ids(EntityTable::branches, rows, src, g.branch_ids, g.branch_index, keep);
+  s.intern_ids(rows, src, g.branch_ids, g.branch_index, keep);
   s.compact(EntityTable::branches, rows, keep, g.branch_ids, g.branch_names, g.branch_index);
   g.branches.clear();
   g.branches.reserve(g.branch_ids.size());

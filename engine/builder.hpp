@@ -86,7 +86,7 @@ struct InstructorRow {
 enum class EntityTable : std::uint8_t { areas, units, orgs, people, branches };
 
 struct BuildOptions {
-  bool lenient = false;        // drop bad rows (recorded as diagnostics) instead of failing
+  bool lenient = false;          // drop bad rows (recorded as diagnostics) instead of failing
   std::size_t max_errors = 100;  // diagnostics kept; counting goes on past the limit
 };
 
@@ -101,6 +101,12 @@ class GraphBuilder {
   void add_units(std::span<const UnitRow> rows, const TableSource& source);
   void add_orgs(std::span<const OrgRow> rows, const TableSource& source);
   void add_people(std::span<const PersonRow> rows, const TableSource& source);
+  // People in batches, for tables of tens of millions of rows (a nation's people.csv), so the
+  // typed rows of the whole table are never held at once: add_people_batch for each batch, in
+  // table order, then end_people(). The graph and the diagnostics are those of one add_people
+  // call with all the rows (which is one batch and the end).
+  void add_people_batch(std::span<const PersonRow> rows, const TableSource& source);
+  void end_people(const TableSource& source);
   void add_branches(std::span<const BranchRow> rows, const TableSource& source);
   void add_affiliations(std::span<const AffiliationRow> rows, const TableSource& source);
   // At most `rows` more affiliation rows are coming (a table fed in batches): their edges are

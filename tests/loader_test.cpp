@@ -721,5 +721,88 @@ TEST(Builder, OrgChecksAndIndustriesAreTheSameAtAnyThreadCount) {
   }
 }
 
+// People fed in batches, as the loader feeds people.csv, give the graph and the diagnostics of
+// one add_people call with all the rows: ids repeating ids of earlier batches, empty ids, and
+// rows the loader rejected before some batch (from there on a row's index in its table is not
+// its position: the rejects file's row text must still be the right one), strict and lenient.
+TEST(Builder, PeopleInBatchesEqualOneCall) {
+  constexpr std::size_t kRows = 5000;
+  std::vector<std::string> ids, names;
+  std::vector<PersonRow> rows;
+  std::uint32_t index = 0;  // the row's index in its table
+  for (std::size_t i = 0; i < kRows; ++i) {
+    ids.push_back(i % 997 == 5 ? "P" + std::to_string(i / 2) : "P" + std::to_string(i));
+    if (i % 1301 == 7) ids.back().clear();
+    names.push_back(i % 3 == 0 ? "Name " + std::to_string(i) : "");
+  }
+  for (std::size_t i = 0; i < kRows; ++i) {
+    if (i == 1200 || i == 3100) index += 2;  // two rows rejected by the loader before these
+    PersonRow r;
+    r.id = ids[i];
+    r.name = names[i];
+    r.party_status = static_cast<PartyStatus>(i % 3);
+    r.origin = {index + 2, index};
+    rows.push_back(r);
+    ++index;
+  }
+  TableSource src;
+  src.table = "people";
+  src.file = "people.csv";
+  src.header = {"id", "name", "party_status"};
+  src.raw_text = [](std::uint32_t k) { return "text of row " + std::to_string(k); };
+  struct Result {
+    std::vector<std::string> diagnostics;  // described, then the row text
+    std::vector<std::string> ids, names;
+    std::vector<int> statuses;
+    bool operator==(const Result&) const = default;
+  };
+  const auto build = [&](bool lenient, std::size_t batch) {
+    GraphBuilder b(BuildOptions{lenient, 10000});
+    b.add_areas({}, src);
+    b.add_units({}, src);
+    b.add_orgs({}, src);
+    if (batch == 0) {
+      b.add_people(rows, src);
+    } else {
+      for (std::size_t lo = 0; lo < rows.size(); lo += batch) {
+        b.add_people_batch(std::span(rows).subspan(lo, std::min(batch, rows.size() - lo)), src);
+      }
+      b.end_people(src);
+    }
+    b.add_branches({}, src);
+    Result r;
+    for (const Diagnostic& d : b.diagnostics()) {
+      r.diagnostics.push_back(d.to_string() + " | " + d.row);
+    }
+    if (!lenient) return r;
+    const OrgGraph g = b.finish();
+    r.ids = strings_of(g.person_ids);
+    r.names = strings_of(g.person_names);
+    for (const Person& p : g.people) r.statuses.push_back(static_cast<int>(p.party_status));
+    return r;
+  };
+  for (bool lenient : {false, true}) {
+    SCOPED_TRACE(lenient);
+    const Result one = build(lenient, 0);
+    // Duplicates: P2, P501, P999, P1498, P1996, P2495 (i = 5, 1002, ..., 4990) and the empty id
+    // at i = 1308, 2609, 3910 (of the one at 7); then the empty ids (i = 7, 1308, 2609, 3910).
+    ASSERT_EQ(one.diagnostics.size(), 13u);
+    // i = 1999 repeats P999 (index 999, line 1001); two rows were rejected before it
+    EXPECT_EQ(one.diagnostics[3],
+              "people.csv:2003:1: error: column 'id': duplicate id 'P999': already defined at "
+              "line 1001 | text of row 2001");
+    EXPECT_EQ(one.diagnostics[12],
+              "people.csv:3916:1: error: column 'id': found an empty cell, expected a non-empty "
+              "id | text of row 3914");
+    if (lenient) {
+      EXPECT_EQ(one.ids.size(), kRows - 10);
+    }
+    for (std::size_t batch : {std::size_t{1}, std::size_t{999}, std::size_t{1200}, kRows}) {
+      SCOPED_TRACE(batch);
+      EXPECT_EQ(build(lenient, batch), one);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace orgraph
