@@ -104,6 +104,7 @@ struct GraphBuilder::State {
   // rejected a row before it), beside the id, name, origin row and party status columns.
   FreshVector<std::uint32_t> people_index;
   bool people_indexed = false;
+  std::size_t people_expected = 0;  // expect_people()
 
   // Relation edges, staged until finish().
   FreshVector<Id> aff_person, aff_org;  // filled in parallel right after each resize
@@ -524,13 +525,32 @@ void GraphBuilder::add_people(std::span<const PersonRow> rows, const TableSource
 
 // Each batch appends its rows to the people's columns (ids, names, origins, party statuses);
 // end_people() checks the ids over all of them, as add_people did over one span of rows.
+void GraphBuilder::expect_people(std::size_t rows) { state_->people_expected = rows; }
+
 void GraphBuilder::add_people_batch(std::span<const PersonRow> rows, const TableSource&) {
   State& s = *state_;
   s.check_stage(3, "people");
   OrgGraph& g = s.graph;
   const std::size_t done = g.person_ids.size(), n = rows.size();
+  // With expect_people(): the offsets sized for every row before the first batch, the bytes
+  // after it, from its average length (the columns do not regrow, and the heap's peak is lower).
+  const std::size_t expected = s.people_expected;
+  if (done == 0 && expected > 0) {
+    g.person_ids.offsets().reserve(expected + 1);
+    g.person_names.offsets().reserve(expected + 1);
+  }
   append_column(g.person_ids, n, [&](std::size_t i) { return rows[i].id; });
   append_column(g.person_names, n, [&](std::size_t i) { return rows[i].name; });
+  if (done == 0 && expected > n && n > 0) {
+    for (StringColumn* column : {&g.person_ids, &g.person_names}) {
+      const double bytes = static_cast<double>(column->chars().size()) *
+                           static_cast<double>(expected) / static_cast<double>(n) * 1.05;
+      try {  // only a hint: when the estimate cannot be had, the column grows as it goes
+        column->chars().reserve(static_cast<std::size_t>(bytes));
+      } catch (const std::exception&) {
+      }
+    }
+  }
   auto& origin_row = s.origin_rows[static_cast<std::size_t>(EntityTable::people)];
   origin_row.resize(done + n);
   g.people.resize(done + n);

@@ -104,7 +104,9 @@ class GraphBuilder {
   // People in batches, for tables of tens of millions of rows (a nation's people.csv), so the
   // typed rows of the whole table are never held at once: add_people_batch for each batch, in
   // table order, then end_people(). The graph and the diagnostics are those of one add_people
-  // call with all the rows (which is one batch and the end).
+  // call with all the rows (which is one batch and the end). expect_people(rows), before the
+  // first batch, is a hint: the columns are then sized once instead of regrown batch by batch.
+  void expect_people(std::size_t rows);
   void add_people_batch(std::span<const PersonRow> rows, const TableSource& source);
   void end_people(const TableSource& source);
   void add_branches(std::span<const BranchRow> rows, const TableSource& source);

@@ -344,9 +344,8 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     const int id = c.column("id", true), name = c.column("name", false),
               status = c.column("party_status", true);
     if (!c.usable()) return false;
-    // In batches: a nation's 30 million typed rows at once took 1.4 GB of fresh memory. The
-    // columns grow as the batches come (reserving them at the first batch, above the table's
-    // text in the heap, raised the peak: the affiliations' text no longer fitted below).
+    // In batches: a nation's 30 million typed rows at once took 1.4 GB of fresh memory.
+    b.expect_people(text.rows());
     c.convert<PersonRow>(
         kRowBatch, std::pair{id, EntityTable::people},
         [&](const RowText& r, PersonRow& p) {
