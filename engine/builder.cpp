@@ -245,50 +245,56 @@ struct GraphBuilder::State {
     }
   }
 
-  // Drops rows with keep[i] == 0: rebuilds ids/names and the interner; sets *remap (if given)
-  // to old -> new.
+  // Sets a table's names and origin rows from `rows` (whose ids are in `ids`), then drops the
+  // rows with keep[i] == 0 (drop_rows).
   template <class Row>
   void compact(EntityTable table, std::span<const Row> rows, const std::vector<char>& keep,
                StringColumn& ids, StringColumn& names, Interner& index,
                std::vector<Id>* remap_out = nullptr) {
     const auto t = static_cast<std::size_t>(table);
-    const bool all = all_kept(keep);
-    if (all) {  // the usual case, done in parallel
-      fill_column(names, rows.size(), [&](std::size_t i) { return rows[i].name; });
-      origin_rows[t].resize(rows.size());
-      par::for_each_index(0, rows.size(), 1 << 14,
-                          [&](std::size_t i) { origin_rows[t][i] = rows[i].origin.row; });
+    fill_column(names, rows.size(), [&](std::size_t i) { return rows[i].name; });
+    origin_rows[t].resize(rows.size());
+    par::for_each_index(0, rows.size(), 1 << 14,
+                        [&](std::size_t i) { origin_rows[t][i] = rows[i].origin.row; });
+    drop_rows(table, keep, ids, names, index, remap_out);
+  }
+
+  // Drops the rows with keep[i] == 0 from a table's ids, names and origin rows, noting their ids
+  // as rejected, and rebuilds the interner; sets *remap (if given) to old -> new.
+  void drop_rows(EntityTable table, const std::vector<char>& keep, StringColumn& ids,
+                 StringColumn& names, Interner& index, std::vector<Id>* remap_out = nullptr) {
+    const auto t = static_cast<std::size_t>(table);
+    const std::size_t n = keep.size();
+    if (all_kept(keep)) {  // the usual case
       if (remap_out) {
-        remap_out->resize(rows.size());
-        par::for_each_index(0, rows.size(), 1 << 14,
+        remap_out->resize(n);
+        par::for_each_index(0, n, 1 << 14,
                             [&](std::size_t i) { (*remap_out)[i] = static_cast<Id>(i); });
       }
       return;
     }
-    std::vector<Id> remap(rows.size(), kNone);
-    StringColumn kept_ids;
-    if (!all) kept_ids.reserve(rows.size(), ids.chars().size());
-    std::size_t name_chars = 0;
-    for (const auto& r : rows) name_chars += r.name.size();
-    names = StringColumn();
-    names.reserve(rows.size(), name_chars);
-    origin_rows[t].clear();
-    origin_rows[t].reserve(rows.size());
+    std::vector<Id> remap(n, kNone);
+    StringColumn kept_ids, kept_names;
+    kept_ids.reserve(n, ids.chars().size());
+    kept_names.reserve(n, names.chars().size());
+    FreshVector<std::uint32_t> kept_rows;
+    kept_rows.reserve(n);
     Id next = 0;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string_view id = ids[static_cast<Id>(i)];
       if (!keep[i]) {
-        rejected[t].insert(std::string(rows[i].id));
+        rejected[t].insert(std::string(id));
         continue;
       }
       remap[i] = next++;
-      if (!all) kept_ids.push_back(rows[i].id);
-      names.push_back(rows[i].name);
-      origin_rows[t].push_back(rows[i].origin.row);
+      kept_ids.push_back(id);
+      kept_names.push_back(names[static_cast<Id>(i)]);
+      kept_rows.push_back(origin_rows[t][i]);
     }
-    if (!all) {
-      ids = std::move(kept_ids);
-      index.build(ids);
-    }
+    ids = std::move(kept_ids);
+    names = std::move(kept_names);
+    origin_rows[t] = std::move(kept_rows);
+    index.build(ids);
     if (remap_out) *remap_out = std::move(remap);
   }
 
@@ -523,10 +529,10 @@ void GraphBuilder::add_people(std::span<const PersonRow> rows, const TableSource
   end_people(src);
 }
 
-// Each batch appends its rows to the people's columns (ids, names, origins, party statuses);
-// end_people() checks the ids over all of them, as add_people did over one span of rows.
 void GraphBuilder::expect_people(std::size_t rows) { state_->people_expected = rows; }
 
+// Each batch appends its rows to the people's columns (ids, names, origins, party statuses);
+// end_people() checks the ids over all of them, as add_people did over one span of rows.
 void GraphBuilder::add_people_batch(std::span<const PersonRow> rows, const TableSource&) {
   State& s = *state_;
   s.check_stage(3, "people");
@@ -573,8 +579,7 @@ void GraphBuilder::end_people(const TableSource& src) {
   State& s = *state_;
   s.require_stage(3, "people");
   OrgGraph& g = s.graph;
-  constexpr auto t = static_cast<std::size_t>(EntityTable::people);
-  FreshVector<std::uint32_t>& origin_row = s.origin_rows[t];
+  const auto& origin_row = s.origin_rows[static_cast<std::size_t>(EntityTable::people)];
   const std::size_t n = g.person_ids.size();
   std::vector<char> keep(n, 1);
   const auto origin = [&](std::size_t i) {
@@ -582,26 +587,13 @@ void GraphBuilder::end_people(const TableSource& src) {
                      s.people_indexed ? s.people_index[i] : static_cast<std::uint32_t>(i)};
   };
   s.check_ids(src, g.person_ids, g.person_index, origin, keep);
-  if (!State::all_kept(keep)) {  // rows dropped (lenient mode): every column without them
-    StringColumn ids, names;
-    FreshVector<std::uint32_t> rows;
+  if (!State::all_kept(keep)) {  // rows dropped (lenient mode)
     std::vector<Person> people;
     for (std::size_t i = 0; i < n; ++i) {
-      const std::string_view id = g.person_ids[static_cast<Id>(i)];
-      if (!keep[i]) {
-        s.rejected[t].insert(std::string(id));
-        continue;
-      }
-      ids.push_back(id);
-      names.push_back(g.person_names[static_cast<Id>(i)]);
-      rows.push_back(origin_row[i]);
-      people.push_back(g.people[i]);
+      if (keep[i]) people.push_back(g.people[i]);
     }
-    g.person_ids = std::move(ids);
-    g.person_names = std::move(names);
-    origin_row = std::move(rows);
     g.people = std::move(people);
-    g.person_index.build(g.person_ids);
+    s.drop_rows(EntityTable::people, keep, g.person_ids, g.person_names, g.person_index);
   }
   FreshVector<std::uint32_t>().swap(s.people_index);
   s.people_indexed = false;
