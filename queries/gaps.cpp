@@ -828,11 +828,11 @@ void Auditor::check_org(Id o, std::vector<Gap>& out, Detail detail) const {
     if (from == kNone) from = best_superior_for_orgs(single);
     std::string sug;
     if (from != kNone) {
-      const bool street_committee =
+      const bool from_committee =
           g_.units[from].line == UnitLine::community && g_.units[from].level == AreaLevel::street;
       sug = concat({"assign an instructor from ", unit_desc(from),
-                    street_committee ? ", the working committee of its street " : "",
-                    street_committee ? area_label(org.street) : ""});
+                    from_committee ? ", the working committee of its street " : "",
+                    from_committee ? area_label(org.street) : ""});
     } else {
       sug = "no unit has jurisdiction over " + area_label(org.area) +
             ": set up a party working committee for street " + area_label(org.street) +
