@@ -116,9 +116,16 @@ void batch_exports(const OrgGraph& g, const Layout& layout, BatchResults& r,
     ++n.joint_unplaced;
     ++n.joint_orgs;
   }
-  // The same selections as `orgraph export --only clusters|joint-branches`.
-  const ExportSelection clusters = select_clusters(g, clusters_part, kNone, false);
-  const ExportSelection joint = select_joint_branches(g, joint_part, kNone, false);
+  // The same selections as `orgraph export --only clusters|joint-branches`, side by side (each
+  // is serial).
+  ExportSelection clusters, joint;
+  par::for_each_index(0, 2, 1, [&](std::size_t task) {
+    if (task == 0) {
+      clusters = select_clusters(g, clusters_part, kNone, false);
+    } else {
+      joint = select_joint_branches(g, joint_part, kNone, false);
+    }
+  });
   ExportWriteOptions cluster_options, joint_options;
   cluster_options.name = "uncovered clusters";
   joint_options.name = "proposed joint branches";

@@ -8,7 +8,15 @@
 namespace orgraph {
 namespace {
 
-constexpr std::size_t kClusterGrain = 4096;  // clusters per block of text
+// Blocks of text hold about this many orgs: clusters range from 2 orgs to hundreds, so blocks
+// of a fixed number of clusters were uneven (and a province's 1,865 clusters made one block,
+// formatted by one thread).
+constexpr std::uint64_t kOrgsPerBlock = 4096;
+
+TextBlocks cluster_blocks(const ClusterReport& r) {
+  return weighted_text_blocks(r.clusters.size(), kOrgsPerBlock,
+                              [&](std::size_t i) { return r.clusters[i].size() + 1; });
+}
 
 void cluster_json(JsonOut& j, const OrgGraph& g, const UncoveredCluster& c) {
   j.begin_object();
@@ -55,8 +63,8 @@ void write_clusters_json(const OrgGraph& g, const ClusterReport& r, const Cluste
                          const TextSink& sink) {
   sink("{\"clusters\":[");
   stream_json_elements(
-      r.clusters.size(), kClusterGrain,
-      [&](JsonOut& j, std::size_t i) { cluster_json(j, g, r.clusters[i]); }, sink);
+      cluster_blocks(r), [&](JsonOut& j, std::size_t i) { cluster_json(j, g, r.clusters[i]); },
+      sink);
   JsonOut summary;
   summary_json(summary, g, r, o);
   sink("],\"summary\":");
@@ -65,10 +73,11 @@ void write_clusters_json(const OrgGraph& g, const ClusterReport& r, const Cluste
 }
 
 void write_clusters_csv(const OrgGraph& g, const ClusterReport& r, const TextSink& sink) {
-  sink("cluster_id,cluster_size,cluster_full_members,cluster_max_joint_branches,org_id,area_id,"
-       "org_full_members\n");
+  sink(
+      "cluster_id,cluster_size,cluster_full_members,cluster_max_joint_branches,org_id,area_id,"
+      "org_full_members\n");
   stream_blocks(
-      r.clusters.size(), kClusterGrain,
+      cluster_blocks(r),
       [&](std::size_t lo, std::size_t hi, std::string& text) {
         for (std::size_t i = lo; i < hi; ++i) {
           const UncoveredCluster& c = r.clusters[i];

@@ -135,7 +135,10 @@ void csv_rows(std::string& out, const OrgGraph& g, const JointGroup& x, const st
   }
 }
 
-constexpr std::size_t kGroupGrain = 4096;  // groups (or unplaced candidates) per block of text
+// Per block of text: groups (of a few orgs each; with 4096, a province's 8,833 groups made three
+// blocks, formatted by at most three threads), or unplaced candidates (one org each).
+constexpr std::size_t kGroupGrain = 1024;
+constexpr std::size_t kCandidateGrain = 4096;
 
 constexpr std::string_view kCsvHeader =
     "group_id,basis,area_id,area_name,industry,org_id,org_name,org_full_members,"
@@ -173,7 +176,7 @@ void write_joint_branches_json(const OrgGraph& g, const JointBranchPlan& plan,
   sink(j.view());
   sink(",\"uncovered\":[");
   stream_json_elements(
-      plan.uncovered.size(), kGroupGrain,
+      plan.uncovered.size(), kCandidateGrain,
       [&](JsonOut& u, std::size_t i) {
         const UncoveredCandidate& c = plan.uncovered[i];
         u.begin_object();

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "loaders/text_sink.hpp"
 
@@ -88,12 +89,12 @@ class JsonOut {
 };
 
 // Streams the elements [0, n) of a JSON array (not its brackets) to `sink`: element(j, i)
-// writes element i into j. Blocks of `grain` elements are formatted in parallel.
+// writes element i into j. The blocks (of `grain` elements, or as `blocks` cuts them) are
+// formatted in parallel.
 template <class Element>
-void stream_json_elements(std::size_t n, std::size_t grain, Element&& element,
-                          const TextSink& sink) {
+void stream_json_elements(const TextBlocks& blocks, Element&& element, const TextSink& sink) {
   stream_blocks(
-      n, grain,
+      blocks,
       [&](std::size_t lo, std::size_t hi, std::string& text) {
         JsonOut j;
         for (std::size_t i = lo; i < hi; ++i) {
@@ -104,6 +105,12 @@ void stream_json_elements(std::size_t n, std::size_t grain, Element&& element,
         }
       },
       sink);
+}
+
+template <class Element>
+void stream_json_elements(std::size_t n, std::size_t grain, Element&& element,
+                          const TextSink& sink) {
+  stream_json_elements(TextBlocks(n, grain), std::forward<Element>(element), sink);
 }
 
 }  // namespace orgraph

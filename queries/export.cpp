@@ -4,8 +4,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <tuple>
+#include <utility>
+#include <vector>
+
+#include "engine/parallel.hpp"
 
 namespace orgraph {
 
@@ -29,10 +35,22 @@ std::optional<ExportOnly> parse_export_only(std::string_view text) {
 
 std::string_view to_string(ExportOnly only) { return kOnlyNames[static_cast<std::size_t>(only)]; }
 
+// Sorts (key, position) pairs and then moves each value once: a stable sort of the values
+// themselves (56 bytes, a string each) moved them through every merge and took a fifth of a
+// selection's time. The position breaks ties, so equal keys keep their order.
 void ExtraAttribute::sort_values() {
-  std::stable_sort(values.begin(), values.end(), [](const Value& a, const Value& b) {
-    return std::tie(a.kind, a.id) < std::tie(b.kind, b.id);
-  });
+  const auto key = [](const Value& v) {
+    return (std::uint64_t{static_cast<std::uint8_t>(v.kind)} << 32) | v.id;
+  };
+  const auto less = [&](const Value& a, const Value& b) { return key(a) < key(b); };
+  if (std::is_sorted(values.begin(), values.end(), less)) return;
+  std::vector<std::pair<std::uint64_t, std::size_t>> order(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) order[i] = {key(values[i]), i};
+  par::sort(order.begin(), order.end(), std::less<>());
+  std::vector<Value> moved;
+  moved.reserve(values.size());
+  for (const auto& [k, i] : order) moved.push_back(std::move(values[i]));
+  values = std::move(moved);
 }
 
 const ExtraAttribute::Value* ExtraAttribute::find(NodeKind kind, Id id) const {

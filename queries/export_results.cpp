@@ -24,6 +24,15 @@ ExtraAttribute column(std::string name, AttrType type) {
   return a;
 }
 
+// Moves the columns into s.attributes (a braced list would copy them: a nation's clusters are
+// 2 million values per column).
+template <class... Columns>
+void move_attributes(ExportSelection& s, Columns&... columns) {
+  s.attributes.clear();
+  s.attributes.reserve(sizeof...(columns));
+  (s.attributes.push_back(std::move(columns)), ...);
+}
+
 void finish(const OrgGraph& g, ExportSelection& s, bool include_people) {
   for (auto& a : s.attributes) a.sort_values();
   if (include_people) add_people(g, s);
@@ -45,7 +54,7 @@ ExportSelection select_clusters(const OrgGraph& g, const ClusterReport& report, 
       size.values.push_back(value(NodeKind::org, o, static_cast<std::int64_t>(c.size())));
     }
   }
-  s.attributes = {std::move(cluster), std::move(size)};
+  move_attributes(s, cluster, size);
   finish(g, s, include_people);
   return s;
 }
@@ -105,9 +114,7 @@ ExportSelection select_joint_branches(const OrgGraph& g, const JointBranchPlan& 
     add_org_context(g, c.org, root, s);
     status.values.push_back(value(NodeKind::org, c.org, 0, std::string(to_string(c.reason))));
   }
-  s.attributes = {std::move(basis), std::move(area_id), std::move(industry), std::move(full),
-                  std::move(party),  std::move(cost),    std::move(missing),  std::move(group_of),
-                  std::move(status)};
+  move_attributes(s, basis, area_id, industry, full, party, cost, missing, group_of, status);
   finish(g, s, include_people);
   return s;
 }
@@ -276,7 +283,7 @@ ExportSelection select_gaps(const OrgGraph& g, const GapReport& report, Id root,
     if (!related_codes.empty()) related.values.push_back(value(k, id, 0, std::move(related_codes)));
     i = j;
   }
-  s.attributes = {std::move(codes), std::move(severity), std::move(related)};
+  move_attributes(s, codes, severity, related);
   finish(g, s, include_people);
   return s;
 }

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <random>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/parallel.hpp"
@@ -130,6 +132,58 @@ TEST(TextSink, BlockTextsOfTwoOutputsArriveInOrderBatchByBatch) {
     const std::size_t blocks = (n + grain - 1) / grain;
     EXPECT_EQ(batches, (blocks + batch - 1) / batch);
     EXPECT_EQ(largest, batch);
+  }
+  par::set_threads(0);
+}
+
+// Items of uneven weight: a block ends at the item that brings it to the target, the last block
+// ends at n, and the text is the same at any thread count, one piece per block.
+TEST(TextSink, WeightedBlocksEndAtTheTargetWeight) {
+  const std::vector<std::uint64_t> weights{1, 5, 1, 1, 1, 1, 10, 1};
+  const TextBlocks blocks =
+      weighted_text_blocks(weights.size(), 4, [&](std::size_t i) { return weights[i]; });
+  ASSERT_EQ(blocks.count(), 4u);
+  const std::vector<std::pair<std::size_t, std::size_t>> expected{{0, 2}, {2, 6}, {6, 7}, {7, 8}};
+  for (std::size_t b = 0; b < blocks.count(); ++b) {
+    EXPECT_EQ(std::make_pair(blocks.begin(b), blocks.end(b)), expected[b]) << "block " << b;
+  }
+  EXPECT_EQ(weighted_text_blocks(0, 4, [](std::size_t) { return 1; }).count(), 0u);
+  EXPECT_EQ(weighted_text_blocks(3, 100, [](std::size_t) { return 1; }).count(), 1u);
+
+  std::vector<std::uint64_t> sizes(5000);
+  std::string expected_text;
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    sizes[i] = 1 + (i * 7919) % 300;  // 1 to 300, like clusters of orgs
+    expected_text += std::to_string(i) + ":" + std::to_string(sizes[i]) + ";";
+  }
+  const TextBlocks uneven =
+      weighted_text_blocks(sizes.size(), 4096, [&](std::size_t i) { return sizes[i]; });
+  EXPECT_GT(uneven.count(), 100u);
+  for (int threads : {1, 2, 8}) {
+    par::set_threads(threads);
+    std::string got;
+    std::size_t pieces = 0;
+    stream_blocks(
+        uneven,
+        [&](std::size_t lo, std::size_t hi, std::string& text) {
+          std::uint64_t weight = 0;
+          for (std::size_t i = lo; i < hi; ++i) {
+            text += std::to_string(i) + ":" + std::to_string(sizes[i]) + ";";
+            weight += sizes[i];
+          }
+          // Every block but the last reaches the target, and would not without its last item.
+          if (hi < sizes.size()) {
+            EXPECT_GE(weight, 4096u);
+            EXPECT_LT(weight - sizes[hi - 1], 4096u);
+          }
+        },
+        [&](std::string_view piece) {
+          got.append(piece);
+          ++pieces;
+        },
+        3);
+    EXPECT_EQ(got, expected_text) << "threads " << threads;
+    EXPECT_EQ(pieces, uneven.count());
   }
   par::set_threads(0);
 }
