@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <filesystem>
 #include <map>
 #include <numeric>
 #include <set>
@@ -522,6 +523,7 @@ TEST(ClustersCli, SameOutputAtAnyThreadCountAndClearErrors) {
   r = testing::run_orgraph({"clusters", tiny, "--format", "table", "--area", "S2"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.out.find("O5 O6"), std::string::npos) << r.out;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
+#include <filesystem>
+
 #include "engine/parallel.hpp"
 #include "loaders/coverage_writer.hpp"
 #include "support/random_city.hpp"
@@ -338,6 +340,7 @@ TEST(CoverageCli, SameOutputAtAnyThreadCountAndClearErrors) {
       testing::run_orgraph({"coverage", testing::tiny_city_dir(), "--format", "table"});
   EXPECT_EQ(table.exit_code, 0);
   EXPECT_NE(table.out.find("O7"), std::string::npos);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
