@@ -116,19 +116,23 @@ void batch_exports(const OrgGraph& g, const Layout& layout, BatchResults& r,
     ++n.joint_unplaced;
     ++n.joint_orgs;
   }
-  // The same selections as `orgraph export --only clusters|joint-branches`, side by side (each
-  // is serial).
+  // The same selections as `orgraph export --only clusters|joint-branches`, and the area counts
+  // all four files show, side by side (each is serial).
   ExportSelection clusters, joint;
-  par::for_each_index(0, 2, 1, [&](std::size_t task) {
+  std::vector<AreaOrgCounts> area_counts;
+  par::for_each_index(0, 3, 1, [&](std::size_t task) {
     if (task == 0) {
+      joint = select_joint_branches(g, joint_part, kNone, false);
+    } else if (task == 1) {
       clusters = select_clusters(g, clusters_part, kNone, false);
     } else {
-      joint = select_joint_branches(g, joint_part, kNone, false);
+      area_counts = area_org_counts(g);
     }
   });
   ExportWriteOptions cluster_options, joint_options;
   cluster_options.name = "uncovered clusters";
   joint_options.name = "proposed joint branches";
+  cluster_options.area_counts = joint_options.area_counts = &area_counts;
   auto one = [&](const ExportSelection& selection, ExportFormat format,
                  const ExportWriteOptions& options) -> ExportFileWriter {
     return [&, format](const ExportSink& sink) {

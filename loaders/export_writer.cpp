@@ -214,7 +214,7 @@ struct Context {
   const Layout& layout;
   const ExportWriteOptions& options;
   Schema schema;
-  std::vector<AreaOrgCounts> area_counts;
+  const std::vector<AreaOrgCounts>& area_counts;  // empty when the selection has no areas
 };
 
 std::string_view entity_id(const Context& c, NodeKind kind, Id id) {
@@ -941,7 +941,17 @@ ExportCounts write_export(const OrgGraph& g, const ExportSelection& sel, const L
   if (any(sel.branches)) present |= bit(NodeKind::branch);
   if (!sel.proposed_branches.empty()) present |= bit(NodeKind::proposed_branch);
   if (any(sel.people)) present |= bit(NodeKind::person);
-  Context c{g, sel, layout, options, make_schema(sel, present), area_org_counts(g)};
+  std::vector<AreaOrgCounts> computed;
+  if (options.area_counts != nullptr) {
+    if (options.area_counts->size() != g.areas.size()) {
+      throw std::invalid_argument("export area counts were computed for another graph");
+    }
+  } else if ((present & bit(NodeKind::area)) != 0) {
+    computed = area_org_counts(g);
+  }
+  const std::vector<AreaOrgCounts>& area_counts =
+      options.area_counts != nullptr ? *options.area_counts : computed;
+  Context c{g, sel, layout, options, make_schema(sel, present), area_counts};
   const auto fmt = make_format(format, c);
   Streamer out(sink, fmt->json());
   ExportCounts counts;
@@ -1002,6 +1012,7 @@ ExportCounts write_export(const OrgGraph& g, const ExportSelection& sel, const L
       EdgeRecord e;
       std::uint64_t written = 0;
       for (std::size_t i = lo; i < hi; ++i) {
+        if (!included(c, sk, static_cast<Id>(i))) continue;
         const Id d = target_of(static_cast<Id>(i));
         if (d != kNone && emit_edge(t, e, base + i, rel, sk, static_cast<Id>(i), tk, d, {})) {
           ++written;
@@ -1019,6 +1030,7 @@ ExportCounts write_export(const OrgGraph& g, const ExportSelection& sel, const L
       std::uint64_t written = 0;
       for (std::size_t row = lo; row < hi; ++row) {
         const Id s = static_cast<Id>(row);
+        if (!included(c, sk, s)) continue;  // a nation's selection holds few of its units
         for (std::uint32_t k = csr.begin_of(s); k < csr.end_of(s); ++k) {
           std::string_view role;
           if constexpr (requires { csr.payload; }) role = to_string(csr.payload[k]);

@@ -516,6 +516,28 @@ TEST(ExportWriter, RejectsSelectionsThatDoNotFit) {
   EXPECT_THROW(export_to_string(g, people, l, ExportFormat::jgf), std::invalid_argument);
 }
 
+// The batch computes the area counts once for its four files: given or computed, the same
+// output; counts of another graph are refused.
+TEST(ExportWriter, AreaCountsGivenOrComputedGiveTheSameOutput) {
+  const OrgGraph g = city_from_csv(tiny_city_files());
+  const Layout l = compute_layout(g);
+  const ExportSelection s = select_for_export(g, {});
+  const std::vector<AreaOrgCounts> counts = area_org_counts(g);
+  ExportWriteOptions given;
+  given.area_counts = &counts;
+  for (ExportFormat f : {ExportFormat::gexf, ExportFormat::cytoscape, ExportFormat::graphml}) {
+    EXPECT_EQ(export_to_string(g, s, l, f, given), export_to_string(g, s, l, f)) << to_string(f);
+  }
+  const std::vector<AreaOrgCounts> zeros(g.areas.size());
+  ExportWriteOptions wrong;
+  wrong.area_counts = &zeros;  // the counts given are the ones written
+  EXPECT_NE(export_to_string(g, s, l, ExportFormat::gexf, wrong),
+            export_to_string(g, s, l, ExportFormat::gexf));
+  const std::vector<AreaOrgCounts> short_counts(g.areas.size() - 1);
+  wrong.area_counts = &short_counts;
+  EXPECT_THROW(export_to_string(g, s, l, ExportFormat::gexf, wrong), std::invalid_argument);
+}
+
 TEST(ExportWriter, PeopleNamesOnlyWithIncludeNames) {
   const OrgGraph g = city_from_csv(tiny_city_files());
   const ExportSelection s = select_for_export(g, query("", ExportOnly::all, true));
