@@ -33,6 +33,7 @@
 #include "queries/gaps.hpp"
 
 #include <algorithm>
+#include <array>
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/strong_components.hpp>
 #include <cstdint>
@@ -291,18 +292,20 @@ class Auditor {
   bool want(GapCode c) const { return severity_of(c) <= o_.min_severity; }
 
   void check_branch(Id b, std::vector<Gap>& out) const;
-  // Detail::keys writes only what the audit keeps and counts of each gap: its code (and so
-  // severity), its subject key and its district, with the same gaps in the same order as
-  // Detail::full. Only the org check, which finds 98% of a nation's gaps, has the short form;
-  // the others write every gap in full either way.
-  enum class Detail : std::uint8_t { full, keys };
-  void check_org(Id o, std::vector<Gap>& out, Detail detail = Detail::full) const;
+  // The codes the org check can find, in the order it writes them.
+  static constexpr std::array<GapCode, 3> kOrgCodes = {
+      GapCode::no_responsible_unit, GapCode::should_build_branch, GapCode::instructor_only};
+  // Which gaps the org check finds on org o: bit k for kOrgCodes[k], 0 when the org is covered.
+  // The audit keeps only the codes of the org check's gaps (98% of a nation's): their subject
+  // is the org and their district the org's, so it builds no Gap, and allocates nothing, for them.
+  unsigned org_findings(Id o) const;
+  void check_org(Id o, std::vector<Gap>& out) const;
   void check_person(Id p, std::vector<Gap>& out) const;
   void check_unit(Id u, std::vector<Gap>& out) const;
   void check_cycle(Id c, std::vector<Gap>& out) const;
   void check_overload(Id u, std::vector<Gap>& out) const;
   // The checks one entity is audited by, in the order the gaps' "sources" are numbered.
-  void check(GapSource source, Id i, std::vector<Gap>& out, Detail detail = Detail::full) const {
+  void check(GapSource source, Id i, std::vector<Gap>& out) const {
     switch (source) {
       case GapSource::cycle:
         return check_cycle(i, out);
@@ -313,7 +316,7 @@ class Auditor {
       case GapSource::branch:
         return check_branch(i, out);
       case GapSource::org:
-        return check_org(i, out, detail);
+        return check_org(i, out);
       case GapSource::person:
         return check_person(i, out);
     }
@@ -801,23 +804,26 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
   }
 }
 
-void Auditor::check_org(Id o, std::vector<Gap>& out, Detail detail) const {
+unsigned Auditor::org_findings(Id o) const {
+  if (!g_.is_uncovered(o)) return 0;
   const Org& org = g_.orgs[o];
-  if (!g_.is_uncovered(o)) return;
   const bool instructed = g_.org_instructor_units.degree(o) > 0;
-  const bool no_responsible_unit =
-      !instructed && org.competent_unit == kNone && want(GapCode::no_responsible_unit);
-  const bool should_build_branch =
-      org.full_members >= o_.min_full && want(GapCode::should_build_branch);
-  const bool instructor_only = instructed && want(GapCode::instructor_only);
-  if (detail == Detail::keys) {
-    for (const auto& [found, code] : {std::pair(no_responsible_unit, GapCode::no_responsible_unit),
-                                      std::pair(should_build_branch, GapCode::should_build_branch),
-                                      std::pair(instructor_only, GapCode::instructor_only)}) {
-      if (found) emit(out, code, {org_key(o)}, {}, {}, org.district);
-    }
-    return;
+  const bool found[] = {!instructed && org.competent_unit == kNone,
+                        org.full_members >= o_.min_full, instructed};
+  unsigned bits = 0;
+  for (std::size_t k = 0; k < kOrgCodes.size(); ++k) {
+    if (found[k] && want(kOrgCodes[k])) bits |= 1u << k;
   }
+  return bits;
+}
+
+void Auditor::check_org(Id o, std::vector<Gap>& out) const {
+  const unsigned found = org_findings(o);
+  if (found == 0) return;
+  const bool no_responsible_unit = (found & 1u) != 0;
+  const bool should_build_branch = (found & 2u) != 0;
+  const bool instructor_only = (found & 4u) != 0;
+  const Org& org = g_.orgs[o];
   const std::string label = org_label(o);
   const Id single[] = {o};
   if (no_responsible_unit) {
@@ -1108,12 +1114,13 @@ struct GapCounts {
   ByCode* last = nullptr;  // neighbouring gaps mostly share their district: one lookup per run
   std::string_view last_district;
 
-  void add(const Gap& gap) {
-    const auto code = static_cast<std::size_t>(gap.code);
+  void add(const Gap& gap) { add(gap.code, gap.severity, gap.district); }
+  void add(GapCode gap_code, Severity severity, std::string_view district) {
+    const auto code = static_cast<std::size_t>(gap_code);
     ++by_code[code];
-    ++by_severity[static_cast<std::size_t>(gap.severity)];
-    if (last == nullptr || gap.district != last_district) {
-      const auto it = district_entry(gap.district);
+    ++by_severity[static_cast<std::size_t>(severity)];
+    if (last == nullptr || district != last_district) {
+      const auto it = district_entry(district);
       last = &it->second;
       last_district = it->first;
     }
@@ -1205,15 +1212,37 @@ std::uint64_t pack(std::string_view s, std::size_t from, std::size_t bytes) {
   return v;
 }
 
-SortRecord sort_record(const Gap& gap, GapAudit::Ref ref) {
-  const std::string_view key = gap.entities.empty() ? std::string_view{} : gap.entities[0];
+// The record of a gap: its severity, code and the first 22 bytes of its subject's key.
+constexpr std::size_t kKeyBytes = 22;
+
+SortRecord sort_record(Severity severity, GapCode code, std::string_view key, GapAudit::Ref ref) {
   SortRecord r;
-  r.a = (static_cast<std::uint64_t>(gap.severity) << 56) |
-        (static_cast<std::uint64_t>(gap.code) << 48) | pack(key, 0, 6);
+  r.a = (static_cast<std::uint64_t>(severity) << 56) | (static_cast<std::uint64_t>(code) << 48) |
+        pack(key, 0, 6);
   r.b = pack(key, 6, 8);
   r.c = pack(key, 14, 8);
   r.ref = ref;
   return r;
+}
+
+SortRecord sort_record(const Gap& gap, GapAudit::Ref ref) {
+  const std::string_view key = gap.entities.empty() ? std::string_view{} : gap.entities[0];
+  return sort_record(gap.severity, gap.code, key, ref);
+}
+
+// The first kKeyBytes of node_key(kind, id), written into `buffer`: what a sort record keeps.
+std::string_view key_prefix(std::string_view kind, std::string_view id,
+                            std::array<char, kKeyBytes>& buffer) {
+  std::size_t n = 0;
+  const auto put = [&](std::string_view part) {
+    const std::size_t m = std::min(part.size(), buffer.size() - n);
+    std::copy_n(part.data(), m, buffer.data() + n);
+    n += m;
+  };
+  put(kind);
+  put(":");
+  put(id);
+  return {buffer.data(), n};
 }
 
 bool same_packed(const SortRecord& x, const SortRecord& y) {
@@ -1325,9 +1354,28 @@ GapAudit audit_gaps(const OrgGraph& graph, const GapOptions& options) {
   par::for_each_index(0, blocks.size(), 1, [&](std::size_t k) {
     const Block& block = blocks[k];
     std::vector<Gap> scratch;
+    std::array<char, kKeyBytes> key;
     for (std::size_t i = block.lo; i < block.hi; ++i) {
+      if (block.source == GapSource::org) {  // the org check's gaps from their codes alone
+        const Id o = static_cast<Id>(i);
+        const unsigned found_codes = a.org_findings(o);
+        if (found_codes == 0) continue;
+        const Id district = graph.orgs[o].district;
+        const std::string_view district_id =
+            district == kNone ? std::string_view("none") : graph.area_ids[district];
+        const std::string_view subject = key_prefix("org", graph.org_ids[o], key);
+        std::size_t j = 0;
+        for (std::size_t c = 0; c < Auditor::kOrgCodes.size(); ++c) {
+          if ((found_codes & (1u << c)) == 0) continue;
+          const GapCode code = Auditor::kOrgCodes[c];
+          found[k].push_back(
+              sort_record(severity_of(code), code, subject, pack_ref(block.source, o, j++)));
+          counts[k].add(code, severity_of(code), district_id);
+        }
+        continue;
+      }
       scratch.clear();
-      a.check(block.source, static_cast<Id>(i), scratch, Auditor::Detail::keys);
+      a.check(block.source, static_cast<Id>(i), scratch);
       for (std::size_t j = 0; j < scratch.size(); ++j) {
         found[k].push_back(sort_record(scratch[j], pack_ref(block.source, static_cast<Id>(i), j)));
         counts[k].add(scratch[j]);
