@@ -292,6 +292,10 @@ class Auditor {
   bool want(GapCode c) const { return severity_of(c) <= o_.min_severity; }
 
   void check_branch(Id b, std::vector<Gap>& out) const;
+  // A gap's district as its reports name it: the area id, or "none".
+  std::string_view district_id(Id district) const {
+    return district == kNone ? std::string_view("none") : g_.area_ids[district];
+  }
   // The codes the org check can find, in the order it writes them.
   static constexpr std::array<GapCode, 3> kOrgCodes = {
       GapCode::no_responsible_unit, GapCode::should_build_branch, GapCode::instructor_only};
@@ -400,7 +404,7 @@ class Auditor {
     gap.entities = std::move(ents);
     gap.message = std::move(message);
     gap.suggestion = std::move(suggestion);
-    gap.district = district == kNone ? std::string("none") : std::string(g_.area_ids[district]);
+    gap.district = std::string(district_id(district));
     out.push_back(std::move(gap));
   }
 
@@ -1360,9 +1364,7 @@ GapAudit audit_gaps(const OrgGraph& graph, const GapOptions& options) {
         const Id o = static_cast<Id>(i);
         const unsigned found_codes = a.org_findings(o);
         if (found_codes == 0) continue;
-        const Id district = graph.orgs[o].district;
-        const std::string_view district_id =
-            district == kNone ? std::string_view("none") : graph.area_ids[district];
+        const std::string_view district = a.district_id(graph.orgs[o].district);
         const std::string_view subject = key_prefix("org", graph.org_ids[o], key);
         std::size_t j = 0;
         for (std::size_t c = 0; c < Auditor::kOrgCodes.size(); ++c) {
@@ -1370,7 +1372,7 @@ GapAudit audit_gaps(const OrgGraph& graph, const GapOptions& options) {
           const GapCode code = Auditor::kOrgCodes[c];
           found[k].push_back(
               sort_record(severity_of(code), code, subject, pack_ref(block.source, o, j++)));
-          counts[k].add(code, severity_of(code), district_id);
+          counts[k].add(code, severity_of(code), district);
         }
         continue;
       }
