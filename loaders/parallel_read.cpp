@@ -12,18 +12,18 @@
 
 namespace orgraph {
 
-ParallelReadResult read_ranges(int fd, std::span<const ReadRange> ranges) {
-  constexpr std::size_t kPiece = std::size_t{8} << 20;
+ParallelReadResult read_ranges(int fd, std::span<const ReadRange> ranges, const PieceDone& done) {
   std::vector<std::pair<std::size_t, std::size_t>> pieces;  // (range, first byte of the piece)
   for (std::size_t r = 0; r < ranges.size(); ++r) {
-    for (std::size_t at = 0; at < ranges[r].bytes; at += kPiece) pieces.emplace_back(r, at);
+    for (std::size_t at = 0; at < ranges[r].bytes; at += kReadPiece) pieces.emplace_back(r, at);
   }
   std::atomic<int> error{0};
   std::atomic<bool> short_read{false};
   par::for_each_index(0, pieces.size(), 1, [&](std::size_t k) {
     const ReadRange& range = ranges[pieces[k].first];
-    std::size_t at = pieces[k].second;
-    const std::size_t end = std::min(range.bytes, at + kPiece);
+    const std::size_t first = pieces[k].second;
+    const std::size_t end = std::min(range.bytes, first + kReadPiece);
+    std::size_t at = first;
     while (at < end) {
       const ssize_t n =
           ::pread(fd, range.into + at, end - at, static_cast<off_t>(range.offset + at));
@@ -39,6 +39,7 @@ ParallelReadResult read_ranges(int fd, std::span<const ReadRange> ranges) {
       }
       at += static_cast<std::size_t>(n);
     }
+    if (done) done(pieces[k].first, first, end - first);
   });
   return {error.load(), short_read.load()};
 }

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 
 namespace orgraph {
@@ -21,8 +22,16 @@ struct ParallelReadResult {
   bool short_read = false; // the file ended before some range did
 };
 
-// Reads every range from `fd` (retrying on EINTR). The ranges' bytes are unspecified when the
-// result reports an error or a short read.
-ParallelReadResult read_ranges(int fd, std::span<const ReadRange> ranges);
+// A range is read in pieces of this size, the first at its start, the last holding what is left.
+inline constexpr std::size_t kReadPiece = std::size_t{8} << 20;
+
+// Called on the worker that read a piece, right after it (while its bytes are still in the
+// cache): range index, the piece's first byte within the range, its size.
+using PieceDone = std::function<void(std::size_t range, std::size_t at, std::size_t bytes)>;
+
+// Reads every range from `fd` (retrying on EINTR), calling `done` (when given) for each piece
+// read whole. The ranges' bytes are unspecified when the result reports an error or a short read.
+ParallelReadResult read_ranges(int fd, std::span<const ReadRange> ranges,
+                               const PieceDone& done = {});
 
 }  // namespace orgraph

@@ -3,10 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "engine/diagnostics.hpp"
 #include "engine/fresh_vector.hpp"
@@ -65,15 +67,20 @@ void visit_arrays(Graph& g, F&& f) {
 }
 
 // FNV-style 64-bit mixing over 8-byte words: detects damage, not tampering.
+constexpr std::uint64_t kBasis = 0xcbf29ce484222325ull;
+inline std::uint64_t mix(std::uint64_t h, std::uint64_t w) {
+  h = (h ^ w) * 0x100000001b3ull;
+  return h ^ (h >> 31);
+}
+
 struct Checksum {
-  std::uint64_t h = 0xcbf29ce484222325ull;
+  std::uint64_t h = kBasis;
   void add(const void* data, std::size_t n) {
     const auto* p = static_cast<const unsigned char*>(data);
     while (n >= 8) {
       std::uint64_t w;
       std::memcpy(&w, p, 8);
-      h = (h ^ w) * 0x100000001b3ull;
-      h ^= h >> 31;
+      h = mix(h, w);
       p += 8;
       n -= 8;
     }
@@ -84,21 +91,52 @@ struct Checksum {
   }
 };
 
-// The checksum of one array's bytes (format 2): 1 MiB blocks hashed in parallel and combined
-// in order, so it does not depend on the thread count. (Format 1 chained every word of the
-// file through one hash: 0.6 s of a nation's 1 s load, on one thread.)
-std::uint64_t array_checksum(const void* data, std::size_t bytes) {
-  constexpr std::size_t kBlock = std::size_t{1} << 20;
-  const auto* p = static_cast<const char*>(data);
-  std::vector<std::uint64_t> blocks(par::block_count(bytes, kBlock));
-  par::for_each_index(0, blocks.size(), 1, [&](std::size_t b) {
-    Checksum c;
-    c.add(p + b * kBlock, std::min(kBlock, bytes - b * kBlock));
-    blocks[b] = c.h;
-  });
+// An array's bytes are hashed in blocks of 1 MiB: each block on its own (in parallel), the
+// blocks' hashes then chained in order, so the checksum does not depend on the thread count.
+constexpr std::size_t kBlock = std::size_t{1} << 20;
+static_assert(kReadPiece % kBlock == 0, "a piece read holds whole blocks");
+
+// One block's hash (format 3): four lanes, word i going to lane i % 4, so that four multiplies
+// are in flight at once, then the lanes and the last 0-31 bytes chained. (Format 2 chained every
+// word through one lane: 4.5 GB/s, half of a nation snapshot's load at 1 thread.)
+std::uint64_t block_hash(const char* p, std::size_t n) {
+  std::uint64_t lane[4] = {kBasis, kBasis + 1, kBasis + 2, kBasis + 3};
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    for (int k = 0; k < 4; ++k) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i + 8 * k, 8);
+      lane[k] = mix(lane[k], w);
+    }
+  }
+  Checksum c;
+  c.add(lane, sizeof lane);
+  c.add(p + i, n - i);
+  return c.h;
+}
+
+// Hashes the blocks of [at, at + bytes) of an array into hashes[at / kBlock, ...); `at` is a
+// block boundary.
+void hash_blocks(const char* array, std::size_t at, std::size_t bytes, std::uint64_t* hashes) {
+  for (std::size_t b = at; b < at + bytes; b += kBlock) {
+    hashes[b / kBlock] = block_hash(array + b, std::min(kBlock, at + bytes - b));
+  }
+}
+
+std::uint64_t chain_blocks(const std::vector<std::uint64_t>& hashes) {
   Checksum all;
-  all.add(blocks.data(), blocks.size() * sizeof(std::uint64_t));
+  all.add(hashes.data(), hashes.size() * sizeof(std::uint64_t));
   return all.h;
+}
+
+// The checksum of one array's bytes.
+std::uint64_t array_checksum(const void* data, std::size_t bytes) {
+  const auto* p = static_cast<const char*>(data);
+  std::vector<std::uint64_t> hashes(par::block_count(bytes, kBlock));
+  par::for_each_index(0, hashes.size(), 1, [&](std::size_t b) {
+    hash_blocks(p, b * kBlock, std::min(kBlock, bytes - b * kBlock), hashes.data());
+  });
+  return chain_blocks(hashes);
 }
 
 struct File {
@@ -221,12 +259,20 @@ OrgGraph read_snapshot(const std::string& path) {
     offset += n * sizeof(T);
     if (std::fseek(file.f, static_cast<long>(offset), SEEK_SET) != 0) throw damaged("seek failed");
   });
-  const ParallelReadResult read = read_ranges(fileno(file.f), ranges);
+  // Each piece's blocks are hashed by the worker that read it, while they are in its cache.
+  std::vector<std::vector<std::uint64_t>> hashes(ranges.size());
+  for (std::size_t a = 0; a < ranges.size(); ++a) {
+    hashes[a].resize(par::block_count(ranges[a].bytes, kBlock));
+  }
+  const ParallelReadResult read = read_ranges(
+      fileno(file.f), ranges, [&](std::size_t a, std::size_t at, std::size_t bytes) {
+        hash_blocks(ranges[a].into, at, bytes, hashes[a].data());
+      });
   if (read.error != 0) throw damaged(std::string("read failed: ") + std::strerror(read.error));
   if (read.short_read) throw damaged("read failed: the file ended early");
   for (std::size_t a = 0; a < ranges.size(); ++a) {  // as the writer summed them: size, hash
     sum.add(&counts[a], 8);
-    const std::uint64_t hash = array_checksum(ranges[a].into, ranges[a].bytes);
+    const std::uint64_t hash = chain_blocks(hashes[a]);
     sum.add(&hash, 8);
   }
   std::uint64_t masks[6];

@@ -8,11 +8,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "thread_count_test.hpp"
@@ -59,6 +63,36 @@ TEST_P(ReadRangesTest, RangesEqualTheFile) {
   for (std::size_t i = 0; i < spans.size(); ++i) {
     EXPECT_TRUE(into[i] == content_.substr(spans[i].first, spans[i].second)) << "range " << i;
   }
+}
+
+TEST_P(ReadRangesTest, EveryPieceIsReportedOnceWhenRead) {
+  // Two ranges of 2 and 3 pieces (the last one short) and an empty one.
+  const std::vector<std::size_t> sizes = {kReadPiece + 10, 2 * kReadPiece + 1, 0};
+  std::vector<std::string> into;
+  std::vector<ReadRange> ranges;
+  for (std::size_t bytes : sizes) into.emplace_back(bytes, '\0');
+  for (std::size_t i = 0; i < sizes.size(); ++i) ranges.push_back({into[i].data(), sizes[i], i});
+  std::mutex m;
+  std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> seen;
+  const ParallelReadResult r =
+      read_ranges(fd_, ranges, [&](std::size_t range, std::size_t at, std::size_t bytes) {
+        // The piece's bytes are in place when it is reported.
+        const bool right = std::string_view(ranges[range].into + at, bytes) ==
+                           std::string_view(content_).substr(ranges[range].offset + at, bytes);
+        std::lock_guard lock(m);
+        EXPECT_TRUE(right) << range << " " << at;
+        seen.emplace_back(range, at, bytes);
+      });
+  EXPECT_EQ(r.error, 0);
+  EXPECT_FALSE(r.short_read);
+  std::sort(seen.begin(), seen.end());
+  const std::vector<std::tuple<std::size_t, std::size_t, std::size_t>> expected = {
+      {0, 0, kReadPiece},
+      {0, kReadPiece, 10},
+      {1, 0, kReadPiece},
+      {1, kReadPiece, kReadPiece},
+      {1, 2 * kReadPiece, 1}};
+  EXPECT_EQ(seen, expected);
 }
 
 TEST_P(ReadRangesTest, PastTheEndIsAShortRead) {
