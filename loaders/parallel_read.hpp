@@ -25,8 +25,8 @@ struct ParallelReadResult {
 // A range is read in pieces of this size, the first at its start, the last holding what is left.
 inline constexpr std::size_t kReadPiece = std::size_t{8} << 20;
 
-// Called on the worker that read a piece, right after it (while its bytes are still in the
-// cache): range index, the piece's first byte within the range, its size.
+// Called on the worker that read a piece, right after reading it (some of its bytes are still
+// in a cache): range index, the piece's first byte within the range, its size.
 using PieceDone = std::function<void(std::size_t range, std::size_t at, std::size_t bytes)>;
 
 // Reads every range from `fd` (retrying on EINTR), calling `done` (when given) for each piece

@@ -129,16 +129,6 @@ std::uint64_t chain_blocks(const std::vector<std::uint64_t>& hashes) {
   return all.h;
 }
 
-// The checksum of one array's bytes.
-std::uint64_t array_checksum(const void* data, std::size_t bytes) {
-  const auto* p = static_cast<const char*>(data);
-  std::vector<std::uint64_t> hashes(par::block_count(bytes, kBlock));
-  par::for_each_index(0, hashes.size(), 1, [&](std::size_t b) {
-    hash_blocks(p, b * kBlock, std::min(kBlock, bytes - b * kBlock), hashes.data());
-  });
-  return chain_blocks(hashes);
-}
-
 struct File {
   std::FILE* f = nullptr;
   ~File() {
@@ -147,6 +137,36 @@ struct File {
 };
 
 }  // namespace
+
+namespace snapshot_checksum {
+
+std::uint64_t of_bytes(const void* data, std::size_t bytes) {
+  const auto* p = static_cast<const char*>(data);
+  std::vector<std::uint64_t> hashes(par::block_count(bytes, kBlock));
+  par::for_each_index(0, hashes.size(), 1, [&](std::size_t b) {
+    hash_blocks(p, b * kBlock, std::min(kBlock, bytes - b * kBlock), hashes.data());
+  });
+  return chain_blocks(hashes);
+}
+
+// Each piece's blocks are hashed by the worker that read it, right after reading it (the
+// piece's last blocks at least are still in a cache).
+ParallelReadResult read_and_sum(int fd, std::span<const ReadRange> ranges,
+                                std::vector<std::uint64_t>& checksums) {
+  std::vector<std::vector<std::uint64_t>> hashes(ranges.size());
+  for (std::size_t a = 0; a < ranges.size(); ++a) {
+    hashes[a].resize(par::block_count(ranges[a].bytes, kBlock));
+  }
+  const ParallelReadResult read =
+      read_ranges(fd, ranges, [&](std::size_t a, std::size_t at, std::size_t bytes) {
+        hash_blocks(ranges[a].into, at, bytes, hashes[a].data());
+      });
+  checksums.resize(ranges.size());
+  for (std::size_t a = 0; a < ranges.size(); ++a) checksums[a] = chain_blocks(hashes[a]);
+  return read;
+}
+
+}  // namespace snapshot_checksum
 
 bool is_snapshot_file(const std::string& path) {
   File file;
@@ -182,7 +202,7 @@ void write_snapshot(const OrgGraph& graph, const std::string& path) {
   visit_arrays(graph, [&](const auto& v) {
     const std::uint64_t n = v.size();
     put(&n, 8);
-    const std::uint64_t hash = array_checksum(v.data(), n * sizeof(v[0]));
+    const std::uint64_t hash = snapshot_checksum::of_bytes(v.data(), n * sizeof(v[0]));
     sum.add(&hash, 8);
     put(v.data(), n * sizeof(v[0]), false);
   });
@@ -259,21 +279,13 @@ OrgGraph read_snapshot(const std::string& path) {
     offset += n * sizeof(T);
     if (std::fseek(file.f, static_cast<long>(offset), SEEK_SET) != 0) throw damaged("seek failed");
   });
-  // Each piece's blocks are hashed by the worker that read it, while they are in its cache.
-  std::vector<std::vector<std::uint64_t>> hashes(ranges.size());
-  for (std::size_t a = 0; a < ranges.size(); ++a) {
-    hashes[a].resize(par::block_count(ranges[a].bytes, kBlock));
-  }
-  const ParallelReadResult read = read_ranges(
-      fileno(file.f), ranges, [&](std::size_t a, std::size_t at, std::size_t bytes) {
-        hash_blocks(ranges[a].into, at, bytes, hashes[a].data());
-      });
+  std::vector<std::uint64_t> hashes;
+  const ParallelReadResult read = snapshot_checksum::read_and_sum(fileno(file.f), ranges, hashes);
   if (read.error != 0) throw damaged(std::string("read failed: ") + std::strerror(read.error));
   if (read.short_read) throw damaged("read failed: the file ended early");
   for (std::size_t a = 0; a < ranges.size(); ++a) {  // as the writer summed them: size, hash
     sum.add(&counts[a], 8);
-    const std::uint64_t hash = chain_blocks(hashes[a]);
-    sum.add(&hash, 8);
+    sum.add(&hashes[a], 8);
   }
   std::uint64_t masks[6];
   get(masks, sizeof masks);

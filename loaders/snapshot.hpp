@@ -4,10 +4,15 @@
 // from another version, or a damaged or truncated one, is refused with SnapshotError.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "engine/graph.hpp"
+#include "loaders/parallel_read.hpp"
 
 namespace orgraph {
 
@@ -26,5 +31,17 @@ bool is_snapshot_file(const std::string& path);
 void write_snapshot(const OrgGraph& graph, const std::string& path);
 // Throws SnapshotError (wrong version, damaged) or IoError (unreadable).
 OrgGraph read_snapshot(const std::string& path);
+
+// The checksum of each array (public for the tests): each 1 MiB block hashed on its own, the
+// blocks' hashes chained in order; the same at any thread count.
+namespace snapshot_checksum {
+// Of bytes in memory, as the writer takes it.
+std::uint64_t of_bytes(const void* data, std::size_t bytes);
+// As the reader takes it: reads the ranges (read_ranges) and sets checksums[i] to range i's,
+// each block hashed as soon as it is read. The checksums mean nothing when the result reports
+// an error or a short read.
+ParallelReadResult read_and_sum(int fd, std::span<const ReadRange> ranges,
+                                std::vector<std::uint64_t>& checksums);
+}  // namespace snapshot_checksum
 
 }  // namespace orgraph

@@ -1,6 +1,6 @@
 // read_ranges (loaders/parallel_read.cpp): many ranges of one file read in parallel pieces equal
-// the file's bytes at 1, 2 and 8 threads; a range past the end is reported as a short read, a
-// bad descriptor as an error.
+// the file's bytes at 1, 2 and 8 threads; each piece is reported once, after its bytes are in
+// place; a range past the end is reported as a short read, a bad descriptor as an error.
 #include "loaders/parallel_read.hpp"
 
 #include <fcntl.h>
@@ -12,8 +12,8 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <mutex>
+#include <random>
 #include <string>
 #include <string_view>
 #include <tuple>

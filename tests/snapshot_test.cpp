@@ -1,8 +1,15 @@
 // Snapshots: a round trip gives the same graph (same bytes when written again); another
-// version's snapshot, a truncated one and a damaged one are refused with a clear message.
+// version's or format's snapshot, a truncated one and a damaged one are refused with a clear
+// message; the reader's checksums equal the writer's and see every byte.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstring>
 #include <filesystem>
+#include <random>
+#include <vector>
 
 #include "engine/parallel.hpp"
 #include "loaders/city_loader.hpp"
@@ -10,6 +17,7 @@
 #include "loaders/snapshot.hpp"
 #include "queries/stats.hpp"
 #include "support/test_support.hpp"
+#include "thread_count_test.hpp"
 
 namespace orgraph {
 namespace {
@@ -89,27 +97,32 @@ TEST_F(SnapshotTest, TruncatedAndDamagedAreRefused) {
   }
 }
 
-// A city of 8,700 orgs and 95,000 people: arrays of many 1 MiB blocks, read in several 8 MiB
-// pieces, whose blocks are hashed as they are read. Damage anywhere (any block, any of the four
-// lanes, the last bytes of an array) is refused at 1 and 2 threads; the graph read back is the
-// same at both.
-TEST(SnapshotLarge, DamageInAnyBlockIsRefusedAtAnyThreadCount) {
-  const std::string dir = testing::temp_dir("snapshot-large");
+// A generated city (8,700 orgs, 95,000 people; arrays of up to two 1 MiB blocks): the graph
+// read back at 1 and at 2 threads writes the same bytes again, and damage at 61 places spread
+// over the file is refused at both. (Pieces after an array's first and every lane and tail of a
+// block: SnapshotChecksum below.)
+class SnapshotLarge : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    par::set_threads(0);
+    std::filesystem::remove_all(dir_);
+  }
+  std::string dir_ = testing::temp_dir("snapshot-large");
+};
+
+TEST_F(SnapshotLarge, DamageAnywhereIsRefusedAtAnyThreadCount) {
   GeneratorOptions options;
   options.preset = "changzhou";
-  options.out = dir + "/city";
+  options.out = dir_ + "/city";
   generate_city(options);
-  const std::string path = dir + "/city.orgraph";
+  const std::string path = dir_ + "/city.orgraph";
   write_snapshot(load_city(options.out), path);
   const std::string bytes = read_text(path);
-  ASSERT_GT(bytes.size(), std::size_t{8} << 20);
-  std::string first_read;
   for (int threads : {1, 2}) {
     par::set_threads(threads);
-    write_snapshot(read_snapshot(path), dir + "/again.orgraph");
-    EXPECT_TRUE(read_text(dir + "/again.orgraph") == bytes) << threads << " threads";
+    write_snapshot(read_snapshot(path), dir_ + "/again.orgraph");
+    EXPECT_TRUE(read_text(dir_ + "/again.orgraph") == bytes) << threads << " threads";
   }
-  // 61 places spread over the file, each a different offset modulo 32 (the lanes' stride).
   for (std::size_t k = 1; k <= 61; ++k) {
     const std::size_t pos = bytes.size() / 62 * k + k % 32;
     std::string damaged = bytes;
@@ -120,8 +133,71 @@ TEST(SnapshotLarge, DamageInAnyBlockIsRefusedAtAnyThreadCount) {
       EXPECT_THROW(read_snapshot(path), SnapshotError) << "damage at " << pos;
     }
   }
-  par::set_threads(0);
+}
+
+// The arrays' checksums: the reader's (each block hashed as its piece is read) equals the
+// writer's for arrays of every shape (empty, under one 32-byte stride, not a multiple of 8, one
+// block and a byte more or less, several 8 MiB pieces), at 1, 2 and 8 threads; and one changed
+// bit in any lane, in a block's last bytes, in a later block or a later piece changes it.
+class SnapshotChecksum : public ThreadCountTest {};
+
+TEST_P(SnapshotChecksum, ReaderEqualsWriterAndSeesEveryByte) {
+  constexpr std::size_t kBlock = std::size_t{1} << 20;
+  const std::vector<std::size_t> sizes = {0,          1,          7,          31,
+                                          32,         33,         kBlock - 1, kBlock,
+                                          kBlock + 1, kReadPiece + kBlock + 7, 2 * kReadPiece + 3};
+  std::string content(2 * kReadPiece + 4 * kBlock, '\0');
+  std::mt19937_64 rng(11);
+  for (char& c : content) c = static_cast<char>(rng());
+  const std::string dir = testing::temp_dir("snapshot-checksum");
+  write_text(dir + "/bytes", content);
+  const int fd = ::open((dir + "/bytes").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  std::vector<std::string> into;
+  std::vector<ReadRange> ranges;
+  for (std::size_t i = 0; i < sizes.size(); ++i) into.emplace_back(sizes[i], '\0');
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    ranges.push_back({into[i].data(), sizes[i], 1 + 977 * i});  // unaligned offsets
+  }
+  std::vector<std::uint64_t> read;
+  const ParallelReadResult r = snapshot_checksum::read_and_sum(fd, ranges, read);
+  ::close(fd);
   std::filesystem::remove_all(dir);
+  ASSERT_EQ(r.error, 0);
+  ASSERT_FALSE(r.short_read);
+  ASSERT_EQ(read.size(), sizes.size());
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    const char* bytes = content.data() + ranges[i].offset;
+    const std::uint64_t written = snapshot_checksum::of_bytes(bytes, sizes[i]);
+    EXPECT_EQ(read[i], written) << sizes[i] << " bytes";
+    // Each lane of the first stride, the last byte, a later block's and a later piece's.
+    std::vector<std::size_t> places = {0, 8 + 3, 16 + 5, 24 + 7, sizes[i] - 1,
+                                       kBlock + 2, kReadPiece + kBlock / 2};
+    for (std::size_t at : places) {
+      if (at >= sizes[i]) continue;
+      std::string changed(bytes, sizes[i]);
+      changed[at] = static_cast<char>(changed[at] ^ 0x10);
+      EXPECT_NE(snapshot_checksum::of_bytes(changed.data(), sizes[i]), written)
+          << sizes[i] << " bytes, changed at " << at;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, SnapshotChecksum, ::testing::Values(1, 2, 8));
+
+TEST_F(SnapshotTest, OtherFormatIsRefused) {
+  std::string bytes = read_text(path_);
+  const std::uint32_t older = kSnapshotFormat - 1;  // the format, after the 8 magic bytes
+  std::memcpy(bytes.data() + 8, &older, 4);
+  write_text(path_, bytes);
+  try {
+    read_snapshot(path_);
+    FAIL() << "accepted";
+  } catch (const SnapshotError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("(format " + std::to_string(older) + ")"), std::string::npos) << what;
+    EXPECT_NE(what.find("rebuild it with `orgraph build`"), std::string::npos) << what;
+  }
 }
 
 TEST_F(SnapshotTest, CommandLineRefusesWithExitCode5) {
