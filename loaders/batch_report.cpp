@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
 
 #include "engine/parallel.hpp"
 #include "loaders/export_writer.hpp"
@@ -119,7 +118,7 @@ void batch_exports(const OrgGraph& g, const Layout& layout, BatchResults& r,
   // The same selections as `orgraph export --only clusters|joint-branches`, and the area counts
   // all four files show, side by side (each is serial).
   ExportSelection clusters, joint;
-  std::vector<AreaOrgCounts> area_counts;
+  std::vector<AreaOrgCounts>& area_counts = r.area_counts;
   par::for_each_index(0, 3, 1, [&](std::size_t task) {
     if (task == 0) {
       joint = select_joint_branches(g, joint_part, kNone, false);
@@ -184,11 +183,11 @@ ReportData batch_report(const OrgGraph& g, const Layout& layout, const BatchResu
   ReportChart before_after{"chart-before-after",
                            "Organizational coverage before and after the proposed joint branches",
                            {}, {}, true};
-  std::map<std::string, std::uint64_t> joint_covered_by_district;
+  std::vector<std::uint64_t> joint_covered(g.areas.size(), 0);  // orgs per district
   for (const auto& grp : r.joint.groups) {
     for (Id o : grp.orgs) {
       const Id dist = g.orgs[o].district;
-      if (dist != kNone) ++joint_covered_by_district[std::string(g.area_ids[dist])];
+      if (dist != kNone) ++joint_covered[dist];
     }
   }
   std::vector<double> org_rate, work_rate, before, after;
@@ -197,8 +196,8 @@ ReportData batch_report(const OrgGraph& g, const Layout& layout, const BatchResu
     org_rate.push_back(grp.counts.org_rate());
     work_rate.push_back(grp.counts.work_rate());
     before.push_back(grp.counts.org_rate());
-    const auto it = joint_covered_by_district.find(grp.key);
-    const std::uint64_t extra = it == joint_covered_by_district.end() ? 0 : it->second;
+    const Id dist = g.find_area(grp.key);
+    const std::uint64_t extra = dist == kNone ? 0 : joint_covered[dist];
     after.push_back(CoverageCounts::ratio(grp.counts.covered + extra, grp.counts.orgs));
   }
   before_after.labels = by_district.labels;
@@ -303,7 +302,9 @@ ReportData batch_report(const OrgGraph& g, const Layout& layout, const BatchResu
     ++taken;
   }
   const ExportSelection s = network_selection(g, r, shown);
-  const std::string cy = export_to_string(g, s, layout, ExportFormat::cytoscape, {});
+  ExportWriteOptions options;
+  if (r.area_counts.size() == g.areas.size()) options.area_counts = &r.area_counts;
+  const std::string cy = export_to_string(g, s, layout, ExportFormat::cytoscape, options);
   rapidjson::Document doc;
   doc.Parse(cy.c_str());
   if (!doc.HasParseError() && doc.IsObject() && doc.HasMember("elements")) {

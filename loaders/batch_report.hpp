@@ -42,6 +42,9 @@ struct BatchResults {
   GapOptions gap_options;
   GapReport gaps;
   BatchExportCounts exports;         // filled by batch_exports
+  // Orgs per area (area_org_counts), filled by batch_exports; batch_report's network view reuses
+  // them (and counts them itself when they are not there).
+  std::vector<AreaOrgCounts> area_counts;
 };
 
 // The export files: the uncovered clusters (of 2 or more orgs, largest first) and the proposed
