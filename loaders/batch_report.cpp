@@ -116,7 +116,7 @@ void batch_exports(const OrgGraph& g, const Layout& layout, BatchResults& r,
     ++n.joint_orgs;
   }
   // The same selections as `orgraph export --only clusters|joint-branches`, and the area counts
-  // all four files show, side by side (each is serial).
+  // all four files show, side by side (each mostly serial; the selections sort in parallel).
   ExportSelection clusters, joint;
   std::vector<AreaOrgCounts>& area_counts = r.area_counts;
   par::for_each_index(0, 3, 1, [&](std::size_t task) {

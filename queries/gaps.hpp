@@ -109,7 +109,7 @@ class GapAudit : public GapTotals {
   // Gap i (in report order), formatted into `scratch`: valid until the next call with the same
   // scratch. Keep one scratch per thread and reuse it; calls on one audit may run in parallel.
   const Gap& gap(std::size_t i, std::vector<Gap>& scratch) const;
-  // The counts and the first min(n, size()) gaps formatted (in parallel).
+  // The counts and the first min(n, size()) gaps formatted (on one thread: see gaps.cpp).
   GapReport report(std::size_t n) const;
   GapReport report() const { return report(size()); }
 
