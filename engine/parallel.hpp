@@ -15,6 +15,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -93,6 +94,16 @@ void for_each_index(std::size_t begin, std::size_t end, std::size_t grain, Body&
   for_range(begin, end, grain, [&](std::size_t lo, std::size_t hi) {
     for (std::size_t i = lo; i < hi; ++i) body(i);
   });
+}
+
+// Calls task(i) for every i in [0, n), handing the indices out in ascending order to whichever
+// thread is free next: for a few uneven tasks listed largest first (files to write), the greedy
+// balance. for_each_index does not promise that order: oneTBB splits the range in halves, so
+// with 2 threads and 4 tasks one thread runs tasks 0 and 1, the other 2 and 3.
+template <class Task>
+void for_each_in_turn(std::size_t n, Task&& task) {
+  std::atomic<std::size_t> next{0};
+  for_each_index(0, n, 1, [&](std::size_t) { task(next.fetch_add(1, std::memory_order_relaxed)); });
 }
 
 // Number of fixed blocks of size `block` covering n items.

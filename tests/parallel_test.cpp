@@ -1,6 +1,6 @@
 // The parallel seam itself (engine/parallel.hpp), whichever backend the build uses (oneTBB,
 // std::thread under ORGRAPH_STD_THREADS / TSan, or serial): every index visited exactly once,
-// nested loops, exceptions carried to the caller, map_reduce combining in block order, sort
+// nested loops, for_each_in_turn handing tasks out in order, exceptions carried to the caller, map_reduce combining in block order, sort
 // equal to std::sort, indices_where equal to a serial filter, counting_sort equal to a stable
 // sort, touch_pages staying inside its range; each at 1, 2 and 8 threads.
 #include "engine/parallel.hpp"
@@ -8,12 +8,15 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <numeric>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "engine/fresh_vector.hpp"
 #include "thread_count_test.hpp"
@@ -68,6 +71,44 @@ TEST_P(ParallelTest, NestedLoopsComplete) {
   });
   for (std::size_t o = 0; o < kOuter; ++o)
     for (std::size_t i = 0; i < kInner; ++i) ASSERT_EQ(grid[o][i], static_cast<int>(o + i));
+}
+
+TEST_P(ParallelTest, ForEachInTurnVisitsEveryIndexOnce) {
+  for (std::size_t n : {0u, 1u, 2u, 5u, 1000u}) {
+    std::vector<std::atomic<int>> seen(n);
+    par::for_each_in_turn(n, [&](std::size_t i) {
+      ASSERT_LT(i, n);
+      seen[i].fetch_add(1);
+    });
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(seen[i].load(), 1) << "n " << n << " i " << i;
+  }
+}
+
+// Tasks 0 and 1 (the two largest, in a list sorted so) go to two threads at once: each waits
+// until the other has started, and tasks 2 and 3 wait until both have. With the indices handed
+// out in halves ({0, 1} to one thread, {2, 3} to the other) no task could go on, and every wait
+// would end at its deadline.
+TEST_P(ParallelTest, ForEachInTurnStartsTheFirstTasksSideBySide) {
+  if (par::threads() < 2 || par::hardware_threads() < 2) GTEST_SKIP() << "one thread";
+  std::array<std::atomic<bool>, 4> started{};
+  std::array<std::atomic<bool>, 4> went_on{};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto wait_for = [&](auto ready) {
+    while (!ready()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      std::this_thread::yield();
+    }
+    return true;
+  };
+  par::for_each_in_turn(4, [&](std::size_t i) {
+    started[i] = true;
+    if (i < 2) {
+      went_on[i] = wait_for([&] { return started[1 - i].load(); });
+    } else {
+      went_on[i] = wait_for([&] { return started[0].load() && started[1].load(); });
+    }
+  });
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_TRUE(went_on[i]) << "task " << i;
 }
 
 TEST_P(ParallelTest, ExceptionReachesTheCaller) {
