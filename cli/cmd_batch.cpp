@@ -135,14 +135,36 @@ void remove_stale_folders(const fs::path& out) {
   }
 }
 
+// The run replaces DIR whole, so DIR must be new, empty or an earlier report: a folder holding
+// anything else (the input data, a user's files) is refused, never deleted.
+void refuse_other_folder(const fs::path& out) {
+  std::error_code ec;
+  if (!fs::is_directory(out, ec)) return;
+  for (const auto& e : fs::directory_iterator(out)) {
+    const std::string name = e.path().filename().string();
+    const bool report_file =
+        std::find(kReportFiles.begin(), kReportFiles.end(), name) != kReportFiles.end();
+    if (!report_file || e.is_directory(ec)) {
+      throw std::invalid_argument(
+          out.string() + " holds " + name +
+          ", which is not a file of an orgraph report; batch replaces the whole folder, so "
+          "choose a new or empty folder for --out");
+    }
+  }
+}
+
 int run_batch(const BatchArgs& a, const Globals& g) {
   if (a.out.empty()) {
     throw CLI::ValidationError("--out", "batch needs --out DIR for the report folder");
+  }
+  if (a.export_max_orgs == 0) {
+    throw CLI::ValidationError("--export-max-orgs", "found 0, expected at least 1");
   }
   const fs::path out = fs::path(a.out).lexically_normal();
   if (fs::exists(out) && !fs::is_directory(out)) {
     throw IoError(a.out + ": exists and is not a folder, expected a report folder");
   }
+  refuse_other_folder(out);
   const std::string data = a.data.empty() ? default_data_path() : a.data;
   // Gaps before joint branches: the gap files (2 GB for a nation) are written and go to the disk
   // while the joint branches are planned, and all but the gaps report.html shows are freed.
@@ -255,8 +277,8 @@ const bool registered = register_command(
            ->capture_default_str();
        sub.add_option("--export-max-orgs", a->export_max_orgs,
                       "most organizations in each Cytoscape/Gephi export file (the largest "
-                      "clusters first; summary.json says how many were exported)")
-           ->check(CLI::PositiveNumber)
+                      "clusters first, and always the largest one; summary.json says how many "
+                      "were exported)")
            ->capture_default_str();
        sub.add_option("--effort", a->effort,
                       "joint-branch search effort, as in `orgraph joint-branches --effort`")

@@ -3,8 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <new>
 #include <optional>
@@ -53,6 +57,46 @@ void reexec_with_huge_pages(char** argv) {
   }
 }
 
+// Whole numbers >= 0 (CLI11's "UINT") refuse a minus sign, which CLI11 would wrap around
+// (`--top -1` read as 18446744073709551615); real numbers refuse nan and inf, which pass every
+// range check. On every option of every command, the ones added later too.
+void check_numbers(CLI::App& app) {
+  static const CLI::Validator whole(
+      [](std::string& value) -> std::string {
+        if (value.find('-') == std::string::npos) return {};
+        return "found " + value + ", expected a whole number >= 0";
+      },
+      "");
+  static const CLI::Validator finite(
+      [](std::string& value) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(value.c_str(), &end);
+        if (end != value.c_str() && std::isfinite(v)) return {};
+        return "found " + value + ", expected a number";
+      },
+      "");
+  for (CLI::Option* option : app.get_options()) {
+    const std::string type = option->get_type_name();
+    if (type.rfind("UINT", 0) == 0) {
+      option->check(whole);
+    } else if (type.rfind("FLOAT", 0) == 0) {
+      option->check(finite);
+    }
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) check_numbers(*sub);
+}
+
+// A command's exit code, or kIoError when what it wrote to stdout did not all get there (a full
+// disk behind `> file`): a script must not take a cut-off answer for a whole one.
+int stdout_written(int code) {
+  std::cout.flush();
+  if (std::fflush(stdout) == 0 && std::ferror(stdout) == 0 && std::cout.good()) return code;
+  const int err = errno;
+  std::cerr << "orgraph: writing to standard output failed"
+            << (err != 0 ? std::string(": ") + std::strerror(err) : std::string()) << '\n';
+  return code == orgraph::cli::kOk ? orgraph::cli::kIoError : code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -87,6 +131,7 @@ int main(int argc, char** argv) {
     runners.emplace_back(sub, spec.setup(*sub, globals));
   }
 
+  check_numbers(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -98,7 +143,7 @@ int main(int argc, char** argv) {
     par::set_threads(globals.threads);
     (void)output_format(globals);
     for (auto& [sub, run] : runners) {
-      if (sub->parsed()) return run();
+      if (sub->parsed()) return stdout_written(run());
     }
     return kUsageError;
   } catch (const LoadError& e) {
@@ -111,6 +156,9 @@ int main(int argc, char** argv) {
               << "; nothing was written\n";
     return kInvalidData;
   } catch (const IoError& e) {
+    std::cerr << "orgraph: " << e.what() << '\n';
+    return kIoError;
+  } catch (const std::filesystem::filesystem_error& e) {  // creating, renaming, listing folders
     std::cerr << "orgraph: " << e.what() << '\n';
     return kIoError;
   } catch (const SnapshotError& e) {

@@ -392,11 +392,7 @@ std::string batch_summary_json(const OrgGraph& g, const BatchResults& r,
   }
   j.end_object();
   j.key("files").begin_array();
-  for (const char* f : {"coverage.csv", "coverage.json", "coverage_by_industry.csv", "clusters.json",
-                        "clusters.csv", "joint_branches.csv", "joint_branches.json", "gaps.csv",
-                        "gaps.json", "clusters.cyjs", "clusters.gexf", "joint_branches.cyjs",
-                        "joint_branches.gexf",
-                        "report.html", "summary.json"}) {
+  for (std::string_view f : kReportFiles) {
     j.str(f);
   }
   j.end_array();

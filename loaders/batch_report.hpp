@@ -2,8 +2,10 @@
 // clusters and proposed joint branches, the data of report.html, and summary.json.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,6 +21,14 @@
 #include "queries/joint_branches.hpp"
 
 namespace orgraph {
+
+// Every file a report folder holds, as summary.json lists them (summary.json last).
+inline constexpr std::array<std::string_view, 15> kReportFiles = {
+    "coverage.csv",        "coverage.json",       "coverage_by_industry.csv",
+    "clusters.json",       "clusters.csv",        "joint_branches.csv",
+    "joint_branches.json", "gaps.csv",            "gaps.json",
+    "clusters.cyjs",       "clusters.gexf",       "joint_branches.cyjs",
+    "joint_branches.gexf", "report.html",         "summary.json"};
 
 // What the export files hold: at most `max_orgs` organizations each, so that a province's or a
 // nation's files stay small enough to open in Cytoscape or Gephi.

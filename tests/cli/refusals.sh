@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# What a review found the binary let through (2026-11-30), each refused or reported now:
+# `batch --out` at a folder that is not a report (it emptied it), negative counts and nan in
+# options (wrapped around to 2^64 - 1), output to a full disk through stdout (exit 0), folders
+# that cannot be created (exit 1, "internal error").
+# Usage: bash refusals.sh ORGRAPH_BIN SOURCE_DIR WORK_DIR
+set -u
+BIN=$1
+SRC=$2
+WORK=$3
+rm -rf "$WORK"
+mkdir -p "$WORK"
+TINY="$SRC/examples/tiny-city"
+failures=0
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+# run NAME CODE ARGS...: runs the binary (quiet), stderr to $WORK/NAME.err; checks the exit code.
+run() {
+  local name=$1 code=$2
+  shift 2
+  timeout 120 "$BIN" -q "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+  local rc=$?
+  if [ "$rc" -ne "$code" ]; then
+    fail "$name: exit $rc, expected $code: $*"
+    head -3 "$WORK/$name.err" >&2
+  fi
+}
+# says NAME TEXT: stderr of NAME holds TEXT.
+says() {
+  grep -qF -- "$2" "$WORK/$1.err" || {
+    fail "$1: stderr does not say '$2'"
+    head -3 "$WORK/$1.err" >&2
+  }
+}
+
+# batch --out at a folder holding other files: refused, the files kept.
+mkdir -p "$WORK/mine/sub"
+echo important >"$WORK/mine/thesis.txt"
+echo kept >"$WORK/mine/sub/b"
+run foreign 2 batch "$TINY" --out "$WORK/mine"
+says foreign "holds"
+[ "$(cat "$WORK/mine/thesis.txt" 2>/dev/null)" = important ] || fail "batch removed thesis.txt"
+[ -f "$WORK/mine/sub/b" ] || fail "batch removed sub/b"
+ls -d "$WORK"/mine.partial-* "$WORK"/mine.previous-* 2>/dev/null && fail "left a partial folder"
+
+# ... at its own input folder: refused, the input kept.
+cp -r "$TINY" "$WORK/city"
+run own-input 2 batch "$WORK/city" --out "$WORK/city"
+for f in "$TINY"/*.csv; do
+  cmp -s "$f" "$WORK/city/$(basename "$f")" || fail "batch changed or removed $(basename "$f")"
+done
+
+# An earlier report or an empty folder is replaced; a report with one extra file is refused.
+mkdir -p "$WORK/empty"
+run empty 0 batch "$TINY" --out "$WORK/empty"
+[ -f "$WORK/empty/summary.json" ] || fail "no report in the empty folder"
+run again 0 batch "$TINY" --out "$WORK/empty"
+[ -f "$WORK/empty/summary.json" ] || fail "no report after the second run"
+echo note >"$WORK/empty/notes.md"
+run report-plus 2 batch "$TINY" --out "$WORK/empty"
+[ -f "$WORK/empty/notes.md" ] && [ -f "$WORK/empty/report.html" ] || fail "report-plus lost a file"
+
+# A folder that cannot be made: exit 4, not an internal error.
+echo x >"$WORK/afile"
+run under-file 4 batch "$TINY" --out "$WORK/afile/report"
+says under-file "Not a directory"
+
+# Negative counts and nan: usage errors.
+run min-size 2 clusters "$TINY" --min-size -1
+says min-size "expected a whole number >= 0"
+run top 2 clusters "$TINY" --top -5
+run max-errors 2 validate "$TINY" --max-errors -1
+run network 2 batch "$TINY" --out "$WORK/n" --network-clusters -1
+run max-orgs 2 batch "$TINY" --out "$WORK/n" --export-max-orgs 0
+run seed 2 generate --preset changzhou --seed -1 --out "$WORK/g"
+run effort-nan 2 joint-branches "$TINY" --effort nan
+says effort-nan "expected a number"
+run batch-effort-nan 2 batch "$TINY" --out "$WORK/n" --effort nan
+[ -e "$WORK/n" ] && fail "a refused batch made its folder"
+run top-ok 0 clusters "$TINY" --top 3 --min-size 2
+run effort-ok 0 joint-branches "$TINY" --effort 1.5
+
+# Standard output on a full disk: exit 4 with the reason, for every command printing there.
+if [ -w /dev/full ]; then
+  for cmd in validate stats coverage clusters joint-branches gaps; do
+    timeout 120 "$BIN" -q "$cmd" "$TINY" --format json >/dev/full 2>"$WORK/full-$cmd.err"
+    rc=$?
+    [ "$rc" -eq 4 ] || fail "$cmd > /dev/full: exit $rc, expected 4"
+    says "full-$cmd" "No space left on device"
+  done
+else
+  echo "refusals: /dev/full not writable, full-disk cases skipped" >&2
+fi
+
+if [ "$failures" -gt 0 ]; then
+  echo "refusals: $failures failure(s)" >&2
+  exit 1
+fi
+echo "refusals: all cases passed"
