@@ -396,6 +396,14 @@ bool parse_csv(std::string file_name, TextBytes content, TextTable& out,
       static_cast<unsigned char>(buf[1]) == 0xBB && static_cast<unsigned char>(buf[2]) == 0xBF) {
     start = 3;
   }
+  // Lines ended by CR alone (classic Mac OS, Excel's "CSV (Macintosh)"): a file with no LF at all
+  // but a CR gets its CRs turned into LFs, so that its lines are records and are counted (read
+  // as they were, the whole file was one header line and every table loaded 0 rows). The search
+  // for an LF stops at the first one, so other files pay nothing.
+  if (buf.find('\n', start) == std::string_view::npos &&
+      buf.find('\r', start) != std::string_view::npos) {
+    std::replace(out.buffer.data() + start, out.buffer.data() + buf.size(), '\r', '\n');
+  }
   if (const std::size_t bad = find_invalid_utf8(buf, start); bad != std::string::npos) {
     const auto line = static_cast<std::uint32_t>(
         1 + std::count(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));

@@ -35,6 +35,8 @@ class TextBytes {
     return bytes_ ? std::string_view(bytes_.get(), size_) : std::string_view(text_);
   }
   std::size_t size() const { return bytes_ ? size_ : text_.size(); }
+  // The bytes, to change in place (same length; before any view of them is taken).
+  char* data() { return bytes_ ? bytes_.get() : text_.data(); }
   // The bytes as a string (for re-encoding): a copy unless they came from one.
   std::string take_string() && {
     return bytes_ ? std::string(view()) : std::move(text_);
