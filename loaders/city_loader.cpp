@@ -3,14 +3,20 @@
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <set>
+#include <stdexcept>
 #include <type_traits>
 
 #include "engine/parallel.hpp"
@@ -603,6 +609,12 @@ class JsonTablesHandler
   bool Key(const char* s, rapidjson::SizeType len, bool) {
     if (depth_ == 1) {
       key_.assign(s, len);
+      // A table given twice: the second would silently replace the first.
+      if (known_table(key_) && !seen_tables_.insert(key_).second) {
+        return error("/" + key_, "found the table '" + key_ +
+                                     "' a second time, expected each table once (which one "
+                                     "would be meant?)");
+      }
       return true;
     }
     if (depth_ == 3) column_.assign(s, len);
@@ -624,21 +636,34 @@ class JsonTablesHandler
     }
     return false;
   }
-  bool value_error(const std::string& what) {
-    if (skip_) return true;
+  bool error(std::string pointer, std::string message) {
     Diagnostic d;
     d.file = file_;
-    d.pointer =
-        depth_ <= 2 ? "/" + key_ : "/" + key_ + "/" + std::to_string(index_) + "/" + column_;
-    d.message = depth_ == 2 ? "found " + what + ", expected an array of row objects"
-                            : "found " + what + ", expected a string, a number or null";
+    d.pointer = std::move(pointer);
+    d.message = std::move(message);
     errors.push_back(std::move(d));
     return false;
+  }
+  std::string cell_pointer() const {
+    return "/" + key_ + "/" + std::to_string(index_) + "/" + column_;
+  }
+  bool value_error(const std::string& what) {
+    if (skip_) return true;
+    return error(depth_ <= 2 ? "/" + key_ : cell_pointer(),
+                 depth_ == 2 ? "found " + what + ", expected an array of row objects"
+                             : "found " + what + ", expected a string, a number or null");
   }
   bool scalar(std::string_view v) {
     if (skip_) return true;
     if (depth_ != 3 || !in_table_) {
       return value_error(depth_ == 1 ? "a single value for '" + key_ + "'" : "a single value");
+    }
+    for (const auto& [col, value] : row_) {
+      // A column given twice in one row: the second would silently replace the first.
+      if (col == column_) {
+        return error(cell_pointer(), "found the column '" + column_ +
+                                         "' twice in one row, expected each column once");
+      }
     }
     row_.emplace_back(column_, std::string(v));
     return true;
@@ -687,10 +712,13 @@ class JsonTablesHandler
   TextTable* current_ = nullptr;
   std::uint32_t index_ = 0;
   std::vector<std::pair<std::string, std::string>> row_;
+  std::set<std::string> seen_tables_;
 };
 
 OrgGraph load_json(const std::string& name, std::string text, const LoadOptions& options,
                    LoadReport* report) {
+  // A leading byte order mark, as on CSV files (Windows editors write one).
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
   JsonTablesHandler handler(name);
   rapidjson::Reader reader;
   rapidjson::StringStream stream(text.c_str());
@@ -744,11 +772,18 @@ bool is_directory(const std::string& path) {
 
 OrgGraph load_city(const std::string& path, const LoadOptions& options, LoadReport* report) {
   if (is_directory(path)) {
+    // A folder we may not read would otherwise show as every table missing.
+    if (::access(path.c_str(), R_OK | X_OK) != 0) {
+      throw IoError(path + ": cannot read the folder: " + std::strerror(errno));
+    }
     auto provider = [&](const std::string& table,
                         std::vector<Diagnostic>& diags) -> std::optional<TextTable> {
       const std::string file = path + (path.ends_with('/') ? "" : "/") + table + ".csv";
       struct stat st {};
-      if (::stat(file.c_str(), &st) != 0) return std::nullopt;
+      if (::stat(file.c_str(), &st) != 0) {
+        if (errno == ENOENT) return std::nullopt;  // a missing table, reported as such
+        throw IoError(file + ": cannot read: " + std::strerror(errno));
+      }
       TextBytes bytes = read_text_file(file);
       if (canonical_encoding(options.encoding) != "utf-8") {
         std::string text = std::move(bytes).take_string();
@@ -772,6 +807,21 @@ OrgGraph load_city(const std::string& path, const LoadOptions& options, LoadRepo
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
     return g;
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+    const std::string_view ext = std::string_view(path).substr(std::min(path.size(),
+                                                                        path.rfind('.')));
+    if (ext == ".orgraph") {
+      throw SnapshotError(path + ": not an orgraph snapshot (it does not begin with the snapshot "
+                                 "mark: damaged, or another kind of file): rebuild it with "
+                                 "`orgraph build`");
+    }
+    if (ext == ".csv" || ext == ".CSV") {
+      throw std::invalid_argument(path +
+                                  ": a CSV file; DATA is a city folder (holding the CSV "
+                                  "files), a .json city or an .orgraph snapshot");
+    }
   }
   std::string text = read_file(path);
   std::vector<Diagnostic> conversion;

@@ -2,7 +2,10 @@
 # What a review found the binary let through (2026-11-30), each refused or reported now:
 # `batch --out` at a folder that is not a report (it emptied it), negative counts and nan in
 # options (wrapped around to 2^64 - 1), output to a full disk through stdout (exit 0), folders
-# that cannot be created (exit 1, "internal error").
+# that cannot be created (exit 1, "internal error"), a JSON city with a table or a column given
+# twice (the last one won) or with a byte order mark (refused), a snapshot whose first bytes are
+# damaged (read as JSON), a CSV file given as DATA ("invalid JSON"), a folder that may not be
+# read (every table "missing", exit 3).
 # Usage: bash refusals.sh ORGRAPH_BIN SOURCE_DIR WORK_DIR
 set -u
 BIN=$1
@@ -92,6 +95,65 @@ if [ -w /dev/full ]; then
   done
 else
   echo "refusals: /dev/full not writable, full-disk cases skipped" >&2
+fi
+
+# JSON cities: a byte order mark is read past; a table or a column given twice is an error.
+/usr/bin/python3 - "$TINY" "$WORK" <<'PY'
+import csv, json, sys
+tiny, work = sys.argv[1], sys.argv[2]
+tables = {}
+for t in ["areas", "units", "organizations", "people", "affiliations", "branches",
+          "branch_coverage", "party_relations", "supervision", "instructors"]:
+    with open(f"{tiny}/{t}.csv", encoding="utf-8") as f:
+        tables[t] = [{k: v for k, v in r.items() if v != ""} for r in csv.DictReader(f)]
+text = json.dumps(tables, ensure_ascii=False)
+open(f"{work}/city.json", "w", encoding="utf-8").write(text)
+open(f"{work}/bom.json", "wb").write(b"\xef\xbb\xbf" + text.encode())
+open(f"{work}/table-twice.json", "w", encoding="utf-8").write(text[:-1] + ', "branch_coverage": []}')
+twice = text.replace('"party_status": "full"', '"party_status": "full", "party_status": "none"', 1)
+assert twice != text
+open(f"{work}/column-twice.json", "w", encoding="utf-8").write(twice)
+PY
+run json 0 stats "$WORK/city.json" --format json
+run bom 0 stats "$WORK/bom.json" --format json
+cmp -s "$WORK/json.out" "$WORK/bom.out" || fail "the city with a byte order mark differs"
+run table-twice 3 stats "$WORK/table-twice.json"
+says table-twice "table-twice.json#/branch_coverage: error: found the table 'branch_coverage' a second time"
+run column-twice 3 stats "$WORK/column-twice.json"
+says column-twice "found the column 'party_status' twice in one row"
+
+# A snapshot with damaged first bytes, an empty one: refused as snapshots (exit 5).
+run build 0 build "$TINY" --out "$WORK/city.orgraph"
+cp "$WORK/city.orgraph" "$WORK/damaged.orgraph"
+printf 'X' | dd of="$WORK/damaged.orgraph" bs=1 seek=0 conv=notrunc 2>/dev/null
+run damaged 5 stats "$WORK/damaged.orgraph"
+says damaged "not an orgraph snapshot"
+: >"$WORK/empty.orgraph"
+run empty-snapshot 5 stats "$WORK/empty.orgraph"
+run missing-snapshot 4 stats "$WORK/missing.orgraph"
+
+# One CSV file as DATA: a usage error that says what DATA is.
+run csv-data 2 stats "$TINY/people.csv"
+says csv-data "DATA is a city folder"
+
+# A city folder that may not be read: exit 4, not nine missing tables.
+cp -r "$TINY" "$WORK/locked"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  chmod 700 "$WORK/locked"
+  timeout 60 setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN" -q stats "$WORK/locked" \
+    >/dev/null 2>"$WORK/locked.err"
+  rc=$?
+else
+  chmod 000 "$WORK/locked"
+  timeout 60 "$BIN" -q stats "$WORK/locked" >/dev/null 2>"$WORK/locked.err"
+  rc=$?
+  chmod 700 "$WORK/locked"
+fi
+if [ "$rc" = 126 ] || grep -q "Permission denied" "$WORK/locked.err" && ! grep -q "cannot read" "$WORK/locked.err"; then
+  echo "refusals: the binary is not reachable for another user here, locked-folder case skipped" >&2
+else
+  [ "$rc" -eq 4 ] || fail "locked folder: exit $rc, expected 4"
+  says locked "cannot read the folder"
 fi
 
 if [ "$failures" -gt 0 ]; then
