@@ -6,11 +6,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -86,6 +88,7 @@ class Converter {
 
   // Index of a column; a missing required column makes the table unusable.
   int column(std::string_view name, bool required) {
+    asked_.emplace_back(name);
     int found = -1;
     for (std::size_t i = 0; i < text_.header.size(); ++i) {
       if (text_.header[i] != name) continue;
@@ -267,11 +270,74 @@ class Converter {
     usable_ = false;
   }
 
+  // After the table's column() calls: a warning for each column none of them asked for. Such a
+  // column is ignored, as the data format says, but ignored without a word a misspelt `Status`
+  // would leave every organization active. Unnamed columns at the end of the header (a
+  // spreadsheet's artefact) pass quietly. Returns usable().
+  bool columns_done() {
+    std::size_t named = 0;
+    for (std::size_t i = 0; i < text_.header.size(); ++i) {
+      if (!text_.header[i].empty()) named = i + 1;
+    }
+    for (std::size_t i = 0; i < named; ++i) {
+      const std::string& h = text_.header[i];
+      if (std::find(asked_.begin(), asked_.end(), h) != asked_.end()) continue;
+      Diagnostic d;
+      d.severity = DiagnosticSeverity::warning;
+      d.file = text_.file;
+      if (text_.json) {
+        d.pointer = "/" + source_.table;
+      } else {
+        d.line = 1;
+        d.column = static_cast<std::uint32_t>(i + 1);
+      }
+      d.message = h.empty() ? "found a column with no name, expected a column name; ignored"
+                            : "found the column '" + h + "', which " + source_.table +
+                                  " does not have; ignored" + meant_column(h);
+      builder_.report(std::move(d));
+    }
+    return usable_;
+  }
+
  private:
   TextTable& text_;
   GraphBuilder& builder_;
+  // " (did you mean 'x'?)" when `found` is a column this table asked for, spelt another way:
+  // other case or spaces around it, without "_id", or one or two letters off.
+  std::string meant_column(std::string_view found) const {
+    const auto plain = [](std::string_view v) {
+      std::string out;
+      for (char ch : v) {
+        if (ch != ' ') out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      }
+      return out;
+    };
+    const auto distance = [](std::string_view a, std::string_view b) {
+      std::vector<std::size_t> row(b.size() + 1);
+      for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+      for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+          const std::size_t up = row[j];
+          row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+          diagonal = up;
+        }
+      }
+      return row[b.size()];
+    };
+    for (const std::string& name : asked_) {
+      const std::string f = plain(found);
+      if (f == name || f + "_id" == name || (name.size() >= 5 && distance(f, name) <= 2)) {
+        return " (did you mean '" + name + "'?)";
+      }
+    }
+    return "";
+  }
+
   TableSource source_;
   std::vector<char> bad_;
+  std::vector<std::string> asked_;  // the columns this table reads
   bool usable_ = true;
 };
 
@@ -287,7 +353,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     const int id = c.column("id", true), name = c.column("name", false),
               level = c.column("level", true), parent = c.column("parent_id", false),
               lat = c.column("lat", false), lon = c.column("lon", false);
-    if (!c.usable()) return false;
+    if (!c.columns_done()) return false;
     c.convert<AreaRow>(
         0, std::pair{id, EntityTable::areas},
         [&](const RowText& r, AreaRow& a) {
@@ -305,7 +371,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     const int id = c.column("id", true), name = c.column("name", false),
               line = c.column("line", true), level = c.column("level", true),
               area = c.column("area_id", true), industry = c.column("industry", false);
-    if (!c.usable()) return false;
+    if (!c.columns_done()) return false;
     c.convert<UnitRow>(
         0, std::pair{id, EntityTable::units},
         [&](const RowText& r, UnitRow& u) {
@@ -326,7 +392,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
               competent = c.column("competent_unit_id", false), rating = c.column("rating", false),
               status = c.column("status", false), staff = c.column("staff_count", false),
               lat = c.column("lat", false), lon = c.column("lon", false);
-    if (!c.usable()) return false;
+    if (!c.columns_done()) return false;
     c.convert<OrgRow>(
         0, std::pair{id, EntityTable::orgs},
         [&](const RowText& r, OrgRow& o) {
@@ -349,7 +415,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
   if (table == "people") {
     const int id = c.column("id", true), name = c.column("name", false),
               status = c.column("party_status", true);
-    if (!c.usable()) return false;
+    if (!c.columns_done()) return false;
     // In batches: a nation's 30 million typed rows at once took 1.4 GB of fresh memory.
     b.expect_people(text.rows());
     c.convert<PersonRow>(
@@ -366,7 +432,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
   if (table == "branches") {
     const int id = c.column("id", true), name = c.column("name", false),
               form = c.column("form", true);
-    if (!c.usable()) return false;
+    if (!c.columns_done()) return false;
     c.convert<BranchRow>(
         0, std::pair{id, EntityTable::branches},
         [&](const RowText& r, BranchRow& br) {
@@ -380,7 +446,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
   if (table == "affiliations") {
     const int person = c.column("person_id", true), org = c.column("org_id", true),
               role = c.column("role", true);
-    if (!c.usable()) return false;
+    if (!c.columns_done()) return false;
     b.expect_affiliations(text.rows());
     c.convert<AffiliationRow>(
         kRowBatch, std::nullopt,
@@ -394,7 +460,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
   }
   if (table == "branch_coverage") {
     const int branch = c.column("branch_id", true), org = c.column("org_id", true);
-    if (!c.usable()) return false;
+    if (!c.columns_done()) return false;
     c.convert<CoverageRow>(
         kRowBatch, std::nullopt,
         [&](const RowText& r, CoverageRow& v) {
@@ -406,7 +472,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
   }
   if (table == "party_relations") {
     const int person = c.column("person_id", true), branch = c.column("branch_id", true);
-    if (!c.usable()) return false;
+    if (!c.columns_done()) return false;
     c.convert<PartyRelationRow>(
         kRowBatch, std::nullopt,
         [&](const RowText& r, PartyRelationRow& v) {
@@ -419,7 +485,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
   if (table == "supervision") {
     const int sup = c.column("superior_unit_id", true), kind = c.column("subordinate_kind", true),
               sub = c.column("subordinate_id", true);
-    if (!c.usable()) return false;
+    if (!c.columns_done()) return false;
     c.convert<SupervisionRow>(
         kRowBatch, std::nullopt,
         [&](const RowText& r, SupervisionRow& v) {
@@ -433,7 +499,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
   if (table == "instructors") {
     const int unit = c.column("unit_id", true), org = c.column("org_id", true),
               person = c.column("person_id", false);
-    if (!c.usable()) return false;
+    if (!c.columns_done()) return false;
     c.convert<InstructorRow>(
         kRowBatch, std::nullopt,
         [&](const RowText& r, InstructorRow& v) {
@@ -770,6 +836,42 @@ bool is_directory(const std::string& path) {
 
 }  // namespace
 
+namespace {
+
+// A warning for each .csv file in a city folder that is no table (`Instructors.csv`,
+// `instructor.csv`): it is not read, and without a word its rows would be missed.
+void warn_other_csv_files(const std::string& folder, std::vector<Diagnostic>& out) {
+  std::error_code ec;
+  std::vector<std::string> others;
+  for (const auto& e : std::filesystem::directory_iterator(folder, ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.size() < 4 || name.compare(name.size() - 4, 4, ".csv") != 0) continue;
+    const std::string table = name.substr(0, name.size() - 4);
+    const auto& tables = table_names();
+    if (std::find(tables.begin(), tables.end(), table) == tables.end()) others.push_back(name);
+  }
+  std::sort(others.begin(), others.end());
+  for (const std::string& name : others) {
+    Diagnostic d;
+    d.severity = DiagnosticSeverity::warning;
+    d.file = (std::filesystem::path(folder) / name).string();
+    std::string lower;
+    for (char ch : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::string meant;
+    for (const auto& t : table_names()) {
+      const std::string file = t + ".csv";
+      if (lower == file || lower == t.substr(0, t.size() - 1) + ".csv" ||
+          lower == t + "s.csv") {
+        meant = " (did you mean " + file + "?)";
+      }
+    }
+    d.message = "found a file that is no table of a city; not read" + meant;
+    out.push_back(std::move(d));
+  }
+}
+
+}  // namespace
+
 OrgGraph load_city(const std::string& path, const LoadOptions& options, LoadReport* report) {
   if (is_directory(path)) {
     // A folder we may not read would otherwise show as every table missing.
@@ -781,8 +883,12 @@ OrgGraph load_city(const std::string& path, const LoadOptions& options, LoadRepo
       const std::string file = path + (path.ends_with('/') ? "" : "/") + table + ".csv";
       struct stat st {};
       if (::stat(file.c_str(), &st) != 0) {
-        if (errno == ENOENT) return std::nullopt;  // a missing table, reported as such
-        throw IoError(file + ": cannot read: " + std::strerror(errno));
+        const int err = errno;
+        if (err == ENOENT && ::lstat(file.c_str(), &st) == 0) {
+          throw IoError(file + ": a link to a file that does not exist, expected the table");
+        }
+        if (err == ENOENT) return std::nullopt;  // a missing table, reported as such
+        throw IoError(file + ": cannot read: " + std::strerror(err));
       }
       TextBytes bytes = read_text_file(file);
       if (canonical_encoding(options.encoding) != "utf-8") {
@@ -792,7 +898,9 @@ OrgGraph load_city(const std::string& path, const LoadOptions& options, LoadRepo
       }
       return csv_from_text(file, std::move(bytes), diags);
     };
-    return load_tables(path, "csv", provider, options, report);
+    OrgGraph g = load_tables(path, "csv", provider, options, report);
+    if (report != nullptr) warn_other_csv_files(path, report->diagnostics);
+    return g;
   }
   if (is_snapshot_file(path)) {
     const auto t0 = std::chrono::steady_clock::now();

@@ -5,7 +5,7 @@
 # that cannot be created (exit 1, "internal error"), a JSON city with a table or a column given
 # twice (the last one won) or with a byte order mark (refused), a snapshot whose first bytes are
 # damaged (read as JSON), a CSV file given as DATA ("invalid JSON"), a folder that may not be
-# read (every table "missing", exit 3).
+# read (every table "missing", exit 3), a misspelt column or table file (ignored without a word).
 # Usage: bash refusals.sh ORGRAPH_BIN SOURCE_DIR WORK_DIR
 set -u
 BIN=$1
@@ -155,6 +155,30 @@ else
   [ "$rc" -eq 4 ] || fail "locked folder: exit $rc, expected 4"
   says locked "cannot read the folder"
 fi
+
+# A misspelt column, a column with no name, a misnamed table file: still loaded (the format
+# ignores them), each with a warning that says what it may have meant.
+cp -r "$TINY" "$WORK/misspelt"
+sed -i '1s/,status,/,Status,/; 1s/competent_unit_id/competent_unit/' "$WORK/misspelt/organizations.csv"
+sed -i '1s/^id,name,party_status/id,,party_status/' "$WORK/misspelt/people.csv"
+mv "$WORK/misspelt/instructors.csv" "$WORK/misspelt/Instructors.csv"
+timeout 60 "$BIN" validate "$WORK/misspelt" --format json >"$WORK/misspelt.out" 2>"$WORK/misspelt.err" ||
+  fail "misspelt: validate exited $?"
+says misspelt "organizations.csv:1:9: warning: found the column 'Status', which organizations does not have; ignored (did you mean 'status'?)"
+says misspelt "organizations.csv:1:7: warning: found the column 'competent_unit', which organizations does not have; ignored (did you mean 'competent_unit_id'?)"
+says misspelt "people.csv:1:2: warning: found a column with no name"
+says misspelt "Instructors.csv: warning: found a file that is no table of a city; not read (did you mean instructors.csv?)"
+grep -q '"warnings":\[' "$WORK/misspelt.out" && grep -q "did you mean 'status'" "$WORK/misspelt.out" ||
+  fail "misspelt: validate's JSON lists no warnings"
+# The tiny city itself: no warning.
+timeout 60 "$BIN" validate "$TINY" >/dev/null 2>"$WORK/clean.err" || fail "tiny city: validate"
+grep -q warning "$WORK/clean.err" && fail "tiny city: a warning: $(head -1 "$WORK/clean.err")"
+# A table file that is a link to nothing: exit 4, not a missing (optional) table.
+cp -r "$TINY" "$WORK/dangling"
+rm "$WORK/dangling/instructors.csv"
+ln -s "$WORK/nowhere.csv" "$WORK/dangling/instructors.csv"
+run dangling 4 validate "$WORK/dangling"
+says dangling "a link to a file that does not exist"
 
 if [ "$failures" -gt 0 ]; then
   echo "refusals: $failures failure(s)" >&2
