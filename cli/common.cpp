@@ -8,6 +8,9 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "engine/diagnostics.hpp"
 #include "loaders/encoding.hpp"
@@ -35,8 +38,31 @@ bool register_command(CommandSpec spec) {
   return true;
 }
 
+namespace {
+
+// The files this run reads (device and inode), which no --out may replace.
+std::vector<std::pair<dev_t, ino_t>>& input_files() {
+  static std::vector<std::pair<dev_t, ino_t>> files;
+  return files;
+}
+
+void note_input(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+    input_files().emplace_back(st.st_dev, st.st_ino);
+  }
+}
+
+}  // namespace
+
 OrgGraph load_data(const std::string& path, const Globals& g, const LoadOptions& options,
                    LoadReport* report) {
+  note_input(path);
+  if (std::filesystem::is_directory(path)) {
+    for (const auto& table : table_names()) {
+      note_input((std::filesystem::path(path) / (table + ".csv")).string());
+    }
+  }
   LoadReport local;
   LoadReport& rep = report != nullptr ? *report : local;
   LoadOptions with_encoding = options;
@@ -69,11 +95,27 @@ Output::Output(std::string path, Durability durability)
     if (file_ == nullptr) throw IoError(path_ + ": cannot write: " + std::strerror(errno));
     return;
   }
+  const bool exists = ::stat(path_.c_str(), &st) == 0;
+  if (exists) {
+    for (const auto& [dev, ino] : input_files()) {
+      if (st.st_dev == dev && st.st_ino == ino) {
+        throw std::invalid_argument(path_ + ": is an input of this command; choose another --out");
+      }
+    }
+    // A link to a file: the file is replaced and the link kept.
+    std::error_code ec;
+    if (std::filesystem::is_symlink(p, ec)) {
+      const std::filesystem::path target = std::filesystem::canonical(p, ec);
+      if (!ec) path_ = target.string();
+    }
+  }
   temp_ = path_ + ".tmp." + std::to_string(::getpid());
   file_ = std::fopen(temp_.c_str(), "wb");
   if (file_ == nullptr) {
     throw IoError(path_ + ": cannot write: " + std::strerror(errno));
   }
+  // The replaced file's permissions (a 0600 report stays 0600).
+  if (exists) ::fchmod(fileno(file_), st.st_mode & 07777);
   // Writers stream many small pieces: a large buffer keeps them from becoming system calls.
   std::setvbuf(file_, nullptr, _IOFBF, std::size_t{1} << 20);
 }

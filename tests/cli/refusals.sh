@@ -5,7 +5,8 @@
 # that cannot be created (exit 1, "internal error"), a JSON city with a table or a column given
 # twice (the last one won) or with a byte order mark (refused), a snapshot whose first bytes are
 # damaged (read as JSON), a CSV file given as DATA ("invalid JSON"), a folder that may not be
-# read (every table "missing", exit 3), a misspelt column or table file (ignored without a word).
+# read (every table "missing", exit 3), a misspelt column or table file (ignored without a word),
+# --out onto an input (overwritten), onto a 0600 file (left 0644) or a link (replaced by a file).
 # Usage: bash refusals.sh ORGRAPH_BIN SOURCE_DIR WORK_DIR
 set -u
 BIN=$1
@@ -179,6 +180,25 @@ rm "$WORK/dangling/instructors.csv"
 ln -s "$WORK/nowhere.csv" "$WORK/dangling/instructors.csv"
 run dangling 4 validate "$WORK/dangling"
 says dangling "a link to a file that does not exist"
+
+# --out onto one of the command's inputs: refused, the input kept.
+cp -r "$TINY" "$WORK/own"
+run out-input 2 coverage "$WORK/own" --format csv --out "$WORK/own/people.csv"
+says out-input "is an input of this command"
+cmp -s "$TINY/people.csv" "$WORK/own/people.csv" || fail "coverage --out overwrote its input"
+run out-json 2 export "$WORK/city.json" --to cytoscape --out "$WORK/city.json"
+grep -q '"areas"' "$WORK/city.json" || fail "export --out overwrote its JSON input"
+# ... onto a 0600 file: replaced, still 0600; onto a link: the file it points at is replaced.
+echo old >"$WORK/private.csv"
+chmod 600 "$WORK/private.csv"
+run private 0 coverage "$TINY" --format csv --out "$WORK/private.csv"
+[ "$(stat -c %a "$WORK/private.csv")" = 600 ] || fail "--out changed a 0600 file's permissions"
+grep -q '^scope,' "$WORK/private.csv" || fail "--out did not replace the 0600 file"
+echo old >"$WORK/target.csv"
+ln -s "$WORK/target.csv" "$WORK/link.csv"
+run link 0 coverage "$TINY" --format csv --out "$WORK/link.csv"
+[ -L "$WORK/link.csv" ] || fail "--out replaced the link with a file"
+grep -q '^scope,' "$WORK/target.csv" || fail "--out did not write the file the link points at"
 
 if [ "$failures" -gt 0 ]; then
   echo "refusals: $failures failure(s)" >&2
