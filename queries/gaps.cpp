@@ -1434,6 +1434,13 @@ GapReport gaps(const OrgGraph& graph, const GapOptions& options) {
   return audit_gaps(graph, options).report();
 }
 
+std::vector<std::uint8_t> units_with_complete_chain(const OrgGraph& graph) {
+  const Supervision s = analyse_supervision(graph);
+  std::vector<std::uint8_t> out(graph.units.size(), 0);
+  for (Id u = 0; u < out.size(); ++u) out[u] = s.complete[u] && s.cycle_of[u] == kNone ? 1 : 0;
+  return out;
+}
+
 GapReport gaps_reference(const OrgGraph& graph, const GapOptions& options) {
   return audit_reference(graph, options);
 }

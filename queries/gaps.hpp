@@ -133,6 +133,11 @@ GapAudit audit_gaps(const OrgGraph& graph, const GapOptions& options = {});
 // The audit with every gap formatted: audit_gaps(graph, options).report().
 GapReport gaps(const OrgGraph& graph, const GapOptions& options = {});
 
+// Units whose supervision chain is complete (it reaches the city's organization department) and
+// in no cycle: 1 at their index, 0 otherwise. The units gaps names as the one to take over; joint
+// branches prefers them as the proposed superior.
+std::vector<std::uint8_t> units_with_complete_chain(const OrgGraph& graph);
+
 // Serial reference for tests: same rules, computed with plain loops; supervision cycles and
 // chain completeness found by per-unit searches instead of strong components and one BFS.
 // Quadratic in the number of units: small graphs only.

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "engine/parallel.hpp"
+#include "queries/gaps.hpp"
 #include "queries/id_order.hpp"
 #include "queries/joint_branches_solver.hpp"
 
@@ -172,44 +173,51 @@ Built build_instance(const OrgGraph& g, const JointBranchOptions& o) {
   return b;
 }
 
-// Smallest unit id among the units of `area` matching the predicate.
+// The unit of `area` matching the predicate: of those whose supervision chain is complete and in
+// no cycle (`sound`, from units_with_complete_chain), the smallest id; only when there is none,
+// the smallest id of all (a superior with a broken chain is still one to name, and gaps reports
+// its chain).
 template <class Pred>
-Id unit_of_area(const OrgGraph& g, Id area, Pred pred) {
+Id unit_of_area(const OrgGraph& g, const std::vector<std::uint8_t>& sound, Id area, Pred pred) {
   Id best = kNone;
   for (Id u : g.area_units[area]) {
     if (!pred(g.units[u])) continue;
-    if (best == kNone || g.unit_ids[u] < g.unit_ids[best]) best = u;
+    const bool better = best == kNone || sound[u] > sound[best] ||
+                        (sound[u] == sound[best] && g.unit_ids[u] < g.unit_ids[best]);
+    if (better) best = u;
   }
   return best;
 }
 
-Id street_superior(const OrgGraph& g, Id street) {
-  return unit_of_area(g, street, [](const Unit& u) {
+Id street_superior(const OrgGraph& g, const std::vector<std::uint8_t>& sound, Id street) {
+  return unit_of_area(g, sound, street, [](const Unit& u) {
     return u.line == UnitLine::community && u.level == AreaLevel::street;
   });
 }
 
-Id industry_superior(const OrgGraph& g, Id industry, Id district) {
+Id industry_superior(const OrgGraph& g, const std::vector<std::uint8_t>& sound, Id industry,
+                     Id district) {
   if (industry == kNone) return kNone;
-  Id u = unit_of_area(g, district, [&](const Unit& x) {
+  Id u = unit_of_area(g, sound, district, [&](const Unit& x) {
     return x.line == UnitLine::industry && x.level == AreaLevel::district && x.industry == industry;
   });
   if (u != kNone) return u;
   const Id city = g.areas[district].parent;
   if (city == kNone) return kNone;
-  return unit_of_area(g, city, [&](const Unit& x) {
+  return unit_of_area(g, sound, city, [&](const Unit& x) {
     return x.line == UnitLine::industry && x.level == AreaLevel::city && x.industry == industry;
   });
 }
 
 // Describes a feasible group (candidate indices of `b`) for output.
-JointGroup make_group(const OrgGraph& g, const Built& b, std::span<const std::uint32_t> members,
-                      joint::Evaluator& ev) {
+JointGroup make_group(const OrgGraph& g, const Built& b, const std::vector<std::uint8_t>& sound,
+                      std::span<const std::uint32_t> members, joint::Evaluator& ev) {
   const joint::GroupEval e = ev(members, /*exact_counts=*/true);
   JointGroup out;
   const joint::Candidate& first = b.inst.cands[members[0]];
-  Id street_sup = e.street ? street_superior(g, first.street) : kNone;
-  Id industry_sup = e.industry ? industry_superior(g, first.industry, first.district) : kNone;
+  Id street_sup = e.street ? street_superior(g, sound, first.street) : kNone;
+  Id industry_sup =
+      e.industry ? industry_superior(g, sound, first.industry, first.district) : kNone;
   bool industry = e.industry;
   if (e.street && e.industry) industry = !(street_sup != kNone && industry_sup == kNone);
   out.basis = industry ? JointBasis::industry : JointBasis::street;
@@ -246,10 +254,11 @@ JointBranchPlan joint_branches(const OrgGraph& g, const JointBranchOptions& o) {
   // Describing, ordering and listing are parallel: a nation has ~0.5M groups and ~1M orgs left
   // uncovered, and each step reads org ids scattered through memory.
   JointBranchPlan plan;
+  const std::vector<std::uint8_t> sound = units_with_complete_chain(g);
   std::vector<JointGroup> made(sol.groups.size());
   par::for_range(0, made.size(), 1024, [&](std::size_t lo, std::size_t hi) {
     joint::Evaluator ev(b.inst.rules, b.inst.cands.data(), b.inst.people.data());  // scratch
-    for (std::size_t i = lo; i < hi; ++i) made[i] = make_group(g, b, sol.groups[i], ev);
+    for (std::size_t i = lo; i < hi; ++i) made[i] = make_group(g, b, sound, sol.groups[i], ev);
   });
   // Groups by district id, area id, first org id (the index breaks no tie: first orgs differ).
   using GroupKey = std::tuple<std::string_view, std::string_view, std::string_view, std::size_t>;
@@ -519,7 +528,8 @@ OrgGrouping joint_branches_for_org(const OrgGraph& g, Id org, const JointBranchO
   OrgGroupSearch search = run(rules);
   out.exhaustive = !search.exhausted();
   joint::Evaluator ev(b.inst.rules, b.inst.cands.data(), b.inst.people.data());
-  for (const auto& f : search.found()) out.groups.push_back(make_group(g, b, f.members, ev));
+  const std::vector<std::uint8_t> sound = units_with_complete_chain(g);
+  for (const auto& f : search.found()) out.groups.push_back(make_group(g, b, sound, f.members, ev));
   if (!out.groups.empty()) {
     const std::string count = out.groups.size() == top
                                   ? "at least " + std::to_string(top) + " feasible group(s) (the " +

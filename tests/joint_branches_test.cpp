@@ -17,6 +17,7 @@
 
 #include "engine/parallel.hpp"
 #include "loaders/joint_branches_writer.hpp"
+#include "queries/gaps.hpp"
 #include "queries/joint_branches.hpp"
 #include "support/test_support.hpp"
 
@@ -535,6 +536,54 @@ TEST(JointBranches, IndustrySuperiorFallsBackToCityAndFlagsMissing) {
     }
   }
   EXPECT_EQ(plan.summary.superior_missing, 1u);
+}
+
+// Of two street units, the proposed superior is the one whose chain reaches the organization
+// department, not the smaller id: ST0 has no superior (broken chain), then ST0 supervises itself
+// (a cycle); without a sound unit the smallest id still stands.
+TEST(JointBranches, SuperiorWithACompleteChainIsPreferred) {
+  const auto city = [](const std::string& extra_supervision, bool st1) {
+    auto files = testing::empty_city();
+    files["areas.csv"] +=
+        "C,City,city,,,\nD,Dist,district,C,,\nS1,One,street,D,,\nK1,K,community,S1,,\n";
+    files["units.csv"] +=
+        "ORG,Org Dept,organization,city,C,\nCA,Civil,civil_affairs,city,C,\n"
+        "CAD,Civil D,civil_affairs,district,D,\nST0,Street Zero,community,street,S1,\n" +
+        std::string(st1 ? "ST1,Street One,community,street,S1,\n" : "");
+    files["supervision.csv"] += "ORG,unit,CA\nCA,unit,CAD\n" +
+                                std::string(st1 ? "CAD,unit,ST1\n" : "") + extra_supervision;
+    files["organizations.csv"] +=
+        "A,a,social_group,culture,street,K1,,,,,,\nB,b,social_group,law,street,K1,,,,,,\n"
+        "E,e,social_group,health,street,K1,,,,,,\n";
+    files["people.csv"] += "P1,p,full\nP2,p,full\nP3,p,full\n";
+    files["affiliations.csv"] += "P1,A,staff\nP2,B,staff\nP3,E,staff\n";
+    return city_from_csv(files);
+  };
+  JointBranchOptions o;
+  o.basis = JointBasisChoice::street;
+  for (const std::string extra : {"", "ST0,unit,ST0\n"}) {
+    SCOPED_TRACE(extra.empty() ? "ST0 without a superior" : "ST0 in a cycle");
+    const OrgGraph g = city(extra, true);
+    const JointBranchPlan plan = joint_branches(g, o);
+    ASSERT_EQ(plan.groups.size(), 1u);
+    ASSERT_NE(plan.groups[0].superior, kNone);
+    EXPECT_EQ(g.unit_ids[plan.groups[0].superior], "ST1");
+    // gaps reports ST0's chain, and names no gap for ST1.
+    const GapReport report = gaps(g);
+    bool st0 = false;
+    for (const Gap& gap : report.gaps) {
+      for (const auto& e : gap.entities) {
+        EXPECT_NE(e, "unit:ST1") << to_string(gap.code);
+        st0 = st0 || e == "unit:ST0";
+      }
+    }
+    EXPECT_TRUE(st0);
+  }
+  const OrgGraph alone = city("", false);
+  const JointBranchPlan plan = joint_branches(alone, o);
+  ASSERT_EQ(plan.groups.size(), 1u);
+  ASSERT_NE(plan.groups[0].superior, kNone);
+  EXPECT_EQ(alone.unit_ids[plan.groups[0].superior], "ST0");
 }
 
 // --- --org reasons ------------------------------------------------------------------------
