@@ -235,9 +235,17 @@ void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvL
           out.storage.push_back(std::move(copy));
         }
         if (!closed) {
-          out.errors.emplace_back(record_index,
-                                  "found a quoted field that is never closed, expected a closing "
-                                  "quote (\") before the end of the file");
+          // Every later line is part of the field: say how many rows go with this one.
+          auto swallowed = static_cast<std::size_t>(std::count(buf + i + 1, buf + r, '\n'));
+          if (swallowed > 0 && buf[r - 1] == '\n') --swallowed;  // the file's last line end
+          out.errors.emplace_back(
+              record_index,
+              "found a quoted field that is never closed, expected a closing quote (\") before "
+              "the end of the file" +
+                  (swallowed == 0 ? std::string()
+                                  : "; the " + std::to_string(swallowed) +
+                                        " line(s) after it are read into this field, and their "
+                                        "rows are lost with it"));
           out.error_column.push_back(field_no);
           out.quote_error = true;
           out.fields.push_back(field);
@@ -323,7 +331,8 @@ void parse_chunk(const char* buf, std::size_t begin, std::size_t end, const CsvL
       out.errors.emplace_back(record_index, "found " + std::to_string(nf) +
                                                 " fields, expected " + std::to_string(columns) +
                                                 " (as in the header)");
-      out.error_column.push_back(0);
+      // The column of the first field missing, or of the first one too many.
+      out.error_column.push_back(static_cast<std::uint32_t>(std::min(nf, columns) + 1));
     }
     out.fields.resize(columns);
     if (keep_fields) chunk.fields.insert(chunk.fields.end(), out.fields.begin(), out.fields.end());

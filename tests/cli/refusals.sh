@@ -6,7 +6,8 @@
 # twice (the last one won) or with a byte order mark (refused), a snapshot whose first bytes are
 # damaged (read as JSON), a CSV file given as DATA ("invalid JSON"), a folder that may not be
 # read (every table "missing", exit 3), a misspelt column or table file (ignored without a word),
-# --out onto an input (overwritten), onto a 0600 file (left 0644) or a link (replaced by a file).
+# --out onto an input (overwritten), onto a 0600 file (left 0644) or a link (replaced by a file),
+# a quote never closed (one rejected row, not a word of the 15 rows it took with it).
 # Usage: bash refusals.sh ORGRAPH_BIN SOURCE_DIR WORK_DIR
 set -u
 BIN=$1
@@ -199,6 +200,13 @@ ln -s "$WORK/target.csv" "$WORK/link.csv"
 run link 0 coverage "$TINY" --format csv --out "$WORK/link.csv"
 [ -L "$WORK/link.csv" ] || fail "--out replaced the link with a file"
 grep -q '^scope,' "$WORK/target.csv" || fail "--out did not write the file the link points at"
+
+# A quote never closed on line 6 of 21: the error says how many lines went into the field.
+cp -r "$TINY" "$WORK/unclosed"
+sed -i '6s/^\(P[0-9]*\),/\1,"/' "$WORK/unclosed/people.csv"
+run unclosed 3 validate "$WORK/unclosed"
+says unclosed "people.csv:6:2: error: found a quoted field that is never closed"
+says unclosed "the 15 line(s) after it are read into this field, and their rows are lost with it"
 
 if [ "$failures" -gt 0 ]; then
   echo "refusals: $failures failure(s)" >&2
