@@ -84,7 +84,6 @@ class Converter {
   }
 
   const TableSource& source() const { return source_; }
-  bool usable() const { return usable_; }
 
   // Index of a column; a missing required column makes the table unusable.
   int column(std::string_view name, bool required) {
@@ -273,7 +272,8 @@ class Converter {
   // After the table's column() calls: a warning for each column none of them asked for. Such a
   // column is ignored, as the data format says, but ignored without a word a misspelt `Status`
   // would leave every organization active. Unnamed columns at the end of the header (a
-  // spreadsheet's artefact) pass quietly. Returns usable().
+  // spreadsheet's artefact) pass quietly. Returns false when a required column is missing or
+  // named twice (the table is unusable).
   bool columns_done() {
     std::size_t named = 0;
     for (std::size_t i = 0; i < text_.header.size(); ++i) {
@@ -326,8 +326,8 @@ class Converter {
       }
       return row[b.size()];
     };
+    const std::string f = plain(found);
     for (const std::string& name : asked_) {
-      const std::string f = plain(found);
       if (f == name || f + "_id" == name || (name.size() >= 5 && distance(f, name) <= 2)) {
         return " (did you mean '" + name + "'?)";
       }
