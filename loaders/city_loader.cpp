@@ -11,10 +11,12 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string_view>
 #include <set>
@@ -126,6 +128,25 @@ class Converter {
   bool row_ok(std::size_t r) const { return bad_[r] == 0; }
   std::string_view get(const RowText& r, int col) const {
     return col < 0 ? std::string_view{} : r.cells[col];
+  }
+
+  // A row's own id. One with a space, a tab or a byte order mark around it ('P1 ', from a
+  // spreadsheet) is kept as written, but rows that refer to it without them will not find it:
+  // counted, and convert() ends with one warning naming the first (in file order).
+  std::string_view id(const RowText& r, int col) {
+    const std::string_view v = get(r, col);
+    const auto blank = [](char ch) { return ch == ' ' || ch == '\t'; };
+    if (v.empty() || !(blank(v.front()) || blank(v.back()) || v.starts_with("\xEF\xBB\xBF"))) {
+      return v;
+    }
+    std::lock_guard lock(spaced_mutex_);
+    ++spaced_ids_;
+    if (r.index < first_spaced_row_) {
+      first_spaced_row_ = r.index;
+      first_spaced_line_ = text_.chunks[r.chunk].line[r.in_chunk];
+      first_spaced_id_ = std::string(v);
+    }
+    return v;
   }
 
   void error(const RowText& r, std::string_view column, std::string message) {
@@ -262,6 +283,17 @@ class Converter {
     }
     while (released + 1 < text_.first_row.size()) text_.release_fields(released++);
     if (kept != 0 || batch == 0) flush(std::span<const Row>(rows, kept));
+    if (spaced_ids_ > 0 && ids && ids->first >= 0) {
+      const std::string more = spaced_ids_ > 1 ? " (and " + std::to_string(spaced_ids_ - 1) +
+                                                      " more ids like it in this table)"
+                                                : std::string();
+      builder_.report(source_.at(
+          first_spaced_line_, text_.header[static_cast<std::size_t>(ids->first)],
+          "found the id " + quote_found(first_spaced_id_) +
+              " with a space, a tab or a byte order mark around it" + more +
+              "; it is kept as written, so rows that refer to it without them will not find it",
+          DiagnosticSeverity::warning));
+    }
   }
 
   void fatal(Diagnostic d) {
@@ -339,6 +371,11 @@ class Converter {
   std::vector<char> bad_;
   std::vector<std::string> asked_;  // the columns this table reads
   bool usable_ = true;
+  std::mutex spaced_mutex_;  // ids with blanks around them (id()), found in parallel
+  std::size_t spaced_ids_ = 0;
+  std::size_t first_spaced_row_ = SIZE_MAX;
+  std::uint32_t first_spaced_line_ = 0;
+  std::string first_spaced_id_;
 };
 
 // Relation rows and people handed to the builder per call: bounds the typed rows held at once.
@@ -357,7 +394,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     c.convert<AreaRow>(
         0, std::pair{id, EntityTable::areas},
         [&](const RowText& r, AreaRow& a) {
-          a.id = c.get(r, id);
+          a.id = c.id(r, id);
           a.name = c.get(r, name);
           a.level = c.enum_value(r, level, "level", AreaLevel::city);
           a.parent_id = c.get(r, parent);
@@ -375,7 +412,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     c.convert<UnitRow>(
         0, std::pair{id, EntityTable::units},
         [&](const RowText& r, UnitRow& u) {
-          u.id = c.get(r, id);
+          u.id = c.id(r, id);
           u.name = c.get(r, name);
           u.line = c.enum_value(r, line, "line", UnitLine::organization);
           u.level = c.enum_value(r, level, "level", AreaLevel::city);
@@ -396,7 +433,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     c.convert<OrgRow>(
         0, std::pair{id, EntityTable::orgs},
         [&](const RowText& r, OrgRow& o) {
-          o.id = c.get(r, id);
+          o.id = c.id(r, id);
           o.name = c.get(r, name);
           o.kind = c.enum_value(r, kind, "kind", OrgKind::social_group);
           o.industry = c.required(r, industry, "industry", "an industry");
@@ -421,7 +458,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     c.convert<PersonRow>(
         kRowBatch, std::pair{id, EntityTable::people},
         [&](const RowText& r, PersonRow& p) {
-          p.id = c.get(r, id);
+          p.id = c.id(r, id);
           if (options.person_names) p.name = c.get(r, name);
           p.party_status = c.enum_value(r, status, "party_status", PartyStatus::none);
         },
@@ -436,7 +473,7 @@ bool feed_table(const std::string& table, TextTable& text, GraphBuilder& b,
     c.convert<BranchRow>(
         0, std::pair{id, EntityTable::branches},
         [&](const RowText& r, BranchRow& br) {
-          br.id = c.get(r, id);
+          br.id = c.id(r, id);
           br.name = c.get(r, name);
           br.form = c.enum_value(r, form, "form", BranchForm::branch);
         },

@@ -7,7 +7,8 @@
 # damaged (read as JSON), a CSV file given as DATA ("invalid JSON"), a folder that may not be
 # read (every table "missing", exit 3), a misspelt column or table file (ignored without a word),
 # --out onto an input (overwritten), onto a 0600 file (left 0644) or a link (replaced by a file),
-# a quote never closed (one rejected row, not a word of the 15 rows it took with it).
+# a quote never closed (one rejected row, not a word of the 15 rows it took with it), ids with a
+# space around them (every reference to them failed, and nothing said why).
 # Usage: bash refusals.sh ORGRAPH_BIN SOURCE_DIR WORK_DIR
 set -u
 BIN=$1
@@ -207,6 +208,13 @@ sed -i '6s/^\(P[0-9]*\),/\1,"/' "$WORK/unclosed/people.csv"
 run unclosed 3 validate "$WORK/unclosed"
 says unclosed "people.csv:6:2: error: found a quoted field that is never closed"
 says unclosed "the 15 line(s) after it are read into this field, and their rows are lost with it"
+
+# Ids with a space or a tab around them: a warning names the first and counts the rest.
+cp -r "$TINY" "$WORK/spaced"
+sed -i '3s/^P2,/P2 ,/; 5s/^P4,/P4\t,/' "$WORK/spaced/people.csv"
+run spaced 3 validate "$WORK/spaced"
+says spaced "people.csv:3:1: warning: column 'id': found the id 'P2 ' with a space, a tab or a byte order mark around it (and 1 more ids like it in this table)"
+says spaced "affiliations.csv:3:1: error: column 'person_id': found 'P2'"
 
 if [ "$failures" -gt 0 ]; then
   echo "refusals: $failures failure(s)" >&2
