@@ -69,6 +69,13 @@ class RowStorage {
   std::unique_ptr<std::byte[]> bytes_;
 };
 
+// ASCII letters lower-cased, for guessing what a misspelt column or file name meant.
+std::string lower_case(std::string_view v) {
+  std::string out(v);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
 // Turns the rows of one TextTable into typed rows, reporting bad values.
 class Converter {
  public:
@@ -136,7 +143,7 @@ class Converter {
   std::string_view id(const RowText& r, int col) {
     const std::string_view v = get(r, col);
     const auto blank = [](char ch) { return ch == ' ' || ch == '\t'; };
-    if (v.empty() || !(blank(v.front()) || blank(v.back()) || v.starts_with("\xEF\xBB\xBF"))) {
+    if (v.empty() || !(blank(v.front()) || blank(v.back()) || v.starts_with(kUtf8Bom))) {
       return v;
     }
     std::lock_guard lock(spaced_mutex_);
@@ -337,13 +344,6 @@ class Converter {
   // " (did you mean 'x'?)" when `found` is a column this table asked for, spelt another way:
   // other case or spaces around it, without "_id", or one or two letters off.
   std::string meant_column(std::string_view found) const {
-    const auto plain = [](std::string_view v) {
-      std::string out;
-      for (char ch : v) {
-        if (ch != ' ') out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      }
-      return out;
-    };
     const auto distance = [](std::string_view a, std::string_view b) {
       std::vector<std::size_t> row(b.size() + 1);
       for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -358,7 +358,8 @@ class Converter {
       }
       return row[b.size()];
     };
-    const std::string f = plain(found);
+    std::string f = lower_case(found);
+    std::erase(f, ' ');
     for (const std::string& name : asked_) {
       if (f == name || f + "_id" == name || (name.size() >= 5 && distance(f, name) <= 2)) {
         return " (did you mean '" + name + "'?)";
@@ -821,7 +822,7 @@ class JsonTablesHandler
 OrgGraph load_json(const std::string& name, std::string text, const LoadOptions& options,
                    LoadReport* report) {
   // A leading byte order mark, as on CSV files (Windows editors write one).
-  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+  if (text.starts_with(kUtf8Bom)) text.erase(0, kUtf8Bom.size());
   JsonTablesHandler handler(name);
   rapidjson::Reader reader;
   rapidjson::StringStream stream(text.c_str());
@@ -892,8 +893,7 @@ void warn_other_csv_files(const std::string& folder, std::vector<Diagnostic>& ou
     Diagnostic d;
     d.severity = DiagnosticSeverity::warning;
     d.file = (std::filesystem::path(folder) / name).string();
-    std::string lower;
-    for (char ch : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const std::string lower = lower_case(name);
     std::string meant;
     for (const auto& t : table_names()) {
       const std::string file = t + ".csv";

@@ -401,10 +401,7 @@ bool parse_csv(std::string file_name, TextBytes content, TextTable& out,
   out.limits = limits;
   const std::string_view buf = out.buffer.view();
   std::size_t start = 0;
-  if (buf.size() >= 3 && static_cast<unsigned char>(buf[0]) == 0xEF &&
-      static_cast<unsigned char>(buf[1]) == 0xBB && static_cast<unsigned char>(buf[2]) == 0xBF) {
-    start = 3;
-  }
+  if (buf.starts_with(kUtf8Bom)) start = kUtf8Bom.size();
   // Lines ended by CR alone (classic Mac OS, Excel's "CSV (Macintosh)"): a file with no LF at all
   // but a CR gets its CRs turned into LFs, so that its lines are records and are counted (read
   // as they were, the whole file was one header line and every table loaded 0 rows). The search

@@ -16,6 +16,10 @@
 
 namespace orgraph {
 
+// The UTF-8 byte order mark that Windows tools put at the start of a file (CSV and JSON cities
+// are read past it).
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 // A file's bytes as the parser keeps them: read straight into memory the table owns, in
 // parallel pieces and without the zero-filling pass a std::string would make first (fresh pages
 // are expensive on our VMs, and whoever writes a page first pays for it), or taken over from a
