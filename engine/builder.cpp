@@ -5,6 +5,7 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
@@ -88,6 +89,41 @@ std::string level_article(AreaLevel level) {
   return level == AreaLevel::city ? "a city" : "a " + std::string(to_string(level));
 }
 
+// The earliest row (in the order given) whose (source, target, extra(row)) repeats an earlier
+// row's, or rows.size() when none does. Only called once make_csr has dropped rows, so the
+// pass over every row costs nothing for data without repeats.
+template <class Extra>
+std::size_t first_repeated_row(std::size_t source_count, std::span<const Id> sources,
+                               std::span<const Id> targets, Extra&& extra) {
+  std::vector<std::uint32_t> start(source_count + 1, 0);
+  for (const Id s : sources) ++start[s + 1];
+  for (std::size_t r = 0; r < source_count; ++r) start[r + 1] += start[r];
+  std::vector<std::uint32_t> order(sources.size());  // rows grouped by source, in row order
+  {
+    std::vector<std::uint32_t> cursor(start.begin(), start.end() - 1);
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      order[cursor[sources[i]]++] = static_cast<std::uint32_t>(i);
+    }
+  }
+  std::size_t first = sources.size();
+  const auto key = [&](std::uint32_t i) { return std::tuple(targets[i], extra(i), i); };
+  for (std::size_t r = 0; r < source_count; ++r) {
+    const auto lo = order.begin() + start[r], hi = order.begin() + start[r + 1];
+    if (hi - lo < 2) continue;
+    std::sort(lo, hi, [&](std::uint32_t a, std::uint32_t b) { return key(a) < key(b); });
+    for (auto k = lo + 1; k < hi; ++k) {
+      if (targets[*k] == targets[k[-1]] && extra(*k) == extra(k[-1])) {
+        first = std::min<std::size_t>(first, *k);
+      }
+    }
+  }
+  return first;
+}
+
+struct NoExtra {
+  int operator()(std::size_t) const { return 0; }
+};
+
 }  // namespace
 
 struct GraphBuilder::State {
@@ -113,7 +149,8 @@ struct GraphBuilder::State {
   std::vector<Id> rel_person, rel_branch;
   std::vector<Id> sup_unit_superior, sup_unit_sub;
   std::vector<Id> sup_branch_superior, sup_branch_sub;
-  std::size_t duplicates_merged = 0;
+  // The file each relation table came from, for the duplicate-row warnings of finish().
+  std::string aff_file, cov_file, rel_file, sup_file;
 
   void report(Diagnostic d) {
     if (d.severity == DiagnosticSeverity::error) ++errors;
@@ -617,6 +654,7 @@ void GraphBuilder::add_affiliations(std::span<const AffiliationRow> rows, const 
   State& s = *state_;
   if (s.stage < 5) throw std::logic_error("GraphBuilder: affiliations added before entities");
   OrgGraph& g = s.graph;
+  if (s.aff_file.empty()) s.aff_file = src.file;
   const auto person = resolve(g.person_index, g.person_ids, rows, &AffiliationRow::person_id);
   const auto org = resolve(g.org_index, g.org_ids, rows, &AffiliationRow::org_id);
   auto resolved = [&](std::size_t i) { return person[i] != kNone && org[i] != kNone; };
@@ -666,6 +704,7 @@ void GraphBuilder::add_coverage(std::span<const CoverageRow> rows, const TableSo
   State& s = *state_;
   if (s.stage < 5) throw std::logic_error("GraphBuilder: branch coverage added before entities");
   OrgGraph& g = s.graph;
+  if (s.cov_file.empty()) s.cov_file = src.file;
   const auto branch = resolve(g.branch_index, g.branch_ids, rows, &CoverageRow::branch_id);
   const auto org = resolve(g.org_index, g.org_ids, rows, &CoverageRow::org_id);
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -688,6 +727,7 @@ void GraphBuilder::add_party_relations(std::span<const PartyRelationRow> rows,
   State& s = *state_;
   if (s.stage < 5) throw std::logic_error("GraphBuilder: party relations added before entities");
   OrgGraph& g = s.graph;
+  if (s.rel_file.empty()) s.rel_file = src.file;
   const auto person = resolve(g.person_index, g.person_ids, rows, &PartyRelationRow::person_id);
   const auto branch = resolve(g.branch_index, g.branch_ids, rows, &PartyRelationRow::branch_id);
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -709,6 +749,7 @@ void GraphBuilder::add_supervision(std::span<const SupervisionRow> rows, const T
   State& s = *state_;
   if (s.stage < 5) throw std::logic_error("GraphBuilder: supervision added before entities");
   OrgGraph& g = s.graph;
+  if (s.sup_file.empty()) s.sup_file = src.file;
   const auto superior = resolve(g.unit_index, g.unit_ids, rows, &SupervisionRow::superior_unit_id);
   const auto names_unit = [](const SupervisionRow& r) {
     return r.subordinate_kind == SubordinateKind::unit;
@@ -826,36 +867,76 @@ OrgGraph GraphBuilder::finish() {
     g.unit_competent_orgs = make_csr(n_units, src, dst);
   }
 
-  const std::size_t aff_rows = s.aff_org.size();
+  // Repeated relation rows are counted once, with a warning per table naming the first repeat
+  // (by its ids: the rows' lines are not kept this far).
+  const auto warn_repeats = [&](const std::string& file, std::size_t rows, std::size_t kept,
+                                const std::string& what, auto&& first_repeat) {
+    if (rows == kept) return;
+    Diagnostic d;
+    d.severity = DiagnosticSeverity::warning;
+    d.file = file;
+    d.message = std::to_string(rows - kept) + " duplicate relation row(s) repeat an earlier row (" +
+                what + ") and were counted once; the first repeats " + first_repeat();
+    s.report(std::move(d));
+  };
+  const auto q = [](const StringColumn& ids, Id id) { return quote_found(ids[id]); };
+
   g.org_people = make_csr<Role>(n_orgs, s.aff_org, s.aff_person, s.aff_role);
+  warn_repeats(s.aff_file, s.aff_org.size(), g.org_people.entries(),
+               "the same person, org and role", [&] {
+                 const std::size_t i = first_repeated_row(
+                     n_orgs, s.aff_org, s.aff_person,
+                     [&](std::size_t row) { return s.aff_role[row]; });
+                 return "person " + q(g.person_ids, s.aff_person[i]) + ", org " +
+                        q(g.org_ids, s.aff_org[i]) + ", role " +
+                        std::string(to_string(s.aff_role[i]));
+               });
   g.person_orgs = transpose(g.org_people, n_people);
-  std::size_t merged = aff_rows - g.org_people.entries();
   s.aff_org = {};
   s.aff_person = {};
   s.aff_role = {};
 
   g.branch_orgs = make_csr(n_branches, s.cov_branch, s.cov_org);
-  merged += s.cov_branch.size() - g.branch_orgs.entries();
+  warn_repeats(s.cov_file, s.cov_branch.size(), g.branch_orgs.entries(),
+               "the same branch and org", [&] {
+                 const std::size_t i =
+                     first_repeated_row(n_branches, s.cov_branch, s.cov_org, NoExtra{});
+                 return "branch " + q(g.branch_ids, s.cov_branch[i]) + ", org " +
+                        q(g.org_ids, s.cov_org[i]);
+               });
   g.org_branches = transpose(g.branch_orgs, n_orgs);
   g.branch_people = make_csr(n_branches, s.rel_branch, s.rel_person);
-  merged += s.rel_branch.size() - g.branch_people.entries();
+  warn_repeats(s.rel_file, s.rel_branch.size(), g.branch_people.entries(),
+               "the same person and branch", [&] {
+                 const std::size_t i =
+                     first_repeated_row(n_branches, s.rel_branch, s.rel_person, NoExtra{});
+                 return "person " + q(g.person_ids, s.rel_person[i]) + ", branch " +
+                        q(g.branch_ids, s.rel_branch[i]);
+               });
   g.person_branches = transpose(g.branch_people, n_people);
   g.unit_sub_units = make_csr(n_units, s.sup_unit_superior, s.sup_unit_sub);
-  merged += s.sup_unit_superior.size() - g.unit_sub_units.entries();
-  g.unit_superiors = transpose(g.unit_sub_units, n_units);
   g.unit_sub_branches = make_csr(n_units, s.sup_branch_superior, s.sup_branch_sub);
-  merged += s.sup_branch_superior.size() - g.unit_sub_branches.entries();
+  // supervision.csv feeds two relations; its warning counts both and names the first repeat
+  // of the unit rows, else of the branch rows.
+  warn_repeats(
+      s.sup_file, s.sup_unit_superior.size() + s.sup_branch_superior.size(),
+      g.unit_sub_units.entries() + g.unit_sub_branches.entries(),
+      "the same superior and subordinate", [&] {
+        const std::size_t i =
+            first_repeated_row(n_units, s.sup_unit_superior, s.sup_unit_sub, NoExtra{});
+        if (i < s.sup_unit_superior.size()) {
+          return "superior unit " + q(g.unit_ids, s.sup_unit_superior[i]) + ", subordinate unit " +
+                 q(g.unit_ids, s.sup_unit_sub[i]);
+        }
+        const std::size_t b =
+            first_repeated_row(n_units, s.sup_branch_superior, s.sup_branch_sub, NoExtra{});
+        return "superior unit " + q(g.unit_ids, s.sup_branch_superior[b]) +
+               ", subordinate branch " + q(g.branch_ids, s.sup_branch_sub[b]);
+      });
+  g.unit_superiors = transpose(g.unit_sub_units, n_units);
   g.branch_superiors = transpose(g.unit_sub_branches, n_branches);
   g.org_instructor_units = make_csr(n_orgs, g.instructor_org, g.instructor_unit);
   g.unit_instructed_orgs = transpose(g.org_instructor_units, n_units);
-  if (merged > 0) {
-    Diagnostic d;
-    d.severity = DiagnosticSeverity::warning;
-    d.file = "(relations)";
-    d.message = std::to_string(merged) +
-                " duplicate relation rows (the same pair listed twice) were counted once";
-    s.report(std::move(d));
-  }
 
   // Derived per-org facts (contracts.md section 2).
   par::for_each_index(0, n_orgs, 4096, [&](std::size_t i) {

@@ -628,12 +628,49 @@ TEST(Builder, DuplicateRelationRowsAreCountedOnceWithAWarning) {
   LoadReport report;
   const OrgGraph g = load_city_from_csv_text(files, {}, &report);
   EXPECT_EQ(g.orgs[g.find_org("O1")].full_members, 2u);
-  bool warned = false;
+  std::vector<std::string> warnings;
   for (const auto& d : report.diagnostics) {
-    warned = warned || (d.severity == DiagnosticSeverity::warning &&
-                        d.message.find("1 duplicate relation rows") != std::string::npos);
+    if (d.severity == DiagnosticSeverity::warning) warnings.push_back(d.to_string());
   }
-  EXPECT_TRUE(warned);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("affiliations.csv: warning: 1 duplicate relation row(s)"),
+            std::string::npos)
+      << warnings[0];
+  EXPECT_NE(warnings[0].find("person 'P1', org 'O1', role leader"), std::string::npos)
+      << warnings[0];
+}
+
+// Each relation table gets its own warning, naming the earliest repeated row of that table,
+// not the smallest ids.
+TEST(Builder, DuplicateRelationWarningsNameTheTableAndTheFirstRepeat) {
+  auto files = tiny_city_files();
+  const std::string aff = files["affiliations.csv"];
+  const auto line_of = [](const std::string& text, std::size_t n) {  // data line n (1-based)
+    std::size_t pos = text.find('\n') + 1;
+    for (std::size_t k = 1; k < n; ++k) pos = text.find('\n', pos) + 1;
+    return text.substr(pos, text.find('\n', pos) + 1 - pos);
+  };
+  // The third data row repeated before the first: the warning names the third row's ids.
+  const std::string third = line_of(aff, 3), first = line_of(aff, 1);
+  files["affiliations.csv"] += third + first;
+  const std::string cov = files["branch_coverage.csv"];
+  files["branch_coverage.csv"] += line_of(cov, 1) + line_of(cov, 1);
+  const std::string sup = files["supervision.csv"];
+  files["supervision.csv"] += line_of(sup, 2);
+  LoadReport report;
+  const OrgGraph g = load_city_from_csv_text(files, {}, &report);
+  std::map<std::string, std::string> by_file;
+  for (const auto& d : report.diagnostics) {
+    if (d.severity == DiagnosticSeverity::warning) by_file[d.file] = d.message;
+  }
+  ASSERT_EQ(by_file.size(), 3u);
+  const std::string& a = by_file["affiliations.csv"];
+  EXPECT_NE(a.find("2 duplicate relation row(s)"), std::string::npos) << a;
+  const std::string third_person = third.substr(0, third.find(','));
+  EXPECT_NE(a.find("the first repeats person '" + third_person + "'"), std::string::npos) << a;
+  EXPECT_NE(by_file["branch_coverage.csv"].find("2 duplicate relation row(s)"), std::string::npos);
+  EXPECT_NE(by_file["supervision.csv"].find("1 duplicate relation row(s)"), std::string::npos);
+  EXPECT_EQ(report.diagnostics.size(), 3u);
 }
 
 std::vector<std::string> strings_of(const StringColumn& column) {
