@@ -721,10 +721,23 @@ class JsonTablesHandler
       }
       return true;
     }
-    if (depth_ == 3) column_.assign(s, len);
+    if (depth_ == 3) {
+      column_.assign(s, len);
+      if (!skip_ && std::memchr(s, 0, len) != nullptr) {
+        return error("/" + key_ + "/" + std::to_string(index_),
+                     "found a NUL character (\\u0000) in a column name, expected text");
+      }
+    }
     return true;
   }
-  bool String(const char* s, rapidjson::SizeType len, bool) { return scalar({s, len}); }
+  bool String(const char* s, rapidjson::SizeType len, bool) {
+    // "\u0000" decodes to a NUL byte, which a CSV file may not hold either: refused alike.
+    if (!skip_ && std::memchr(s, 0, len) != nullptr) {
+      return error(depth_ == 3 ? cell_pointer() : "/" + key_,
+                   "found a NUL character (\\u0000) in a string, expected text");
+    }
+    return scalar({s, len});
+  }
   bool RawNumber(const char* s, rapidjson::SizeType len, bool) { return scalar({s, len}); }
   bool Null() { return scalar({}); }
   bool Bool(bool b) {

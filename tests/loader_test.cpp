@@ -591,6 +591,25 @@ TEST(Json, SyntaxErrorNamesLineAndColumn) {
   }
 }
 
+// "\u0000" in a JSON string is a NUL byte, which a CSV file may not hold: refused the same way,
+// with the cell's pointer.
+TEST(Json, NulCharacterIsRefusedAsInCsv) {
+  std::string json = tiny_city_json();
+  // In a name, where any other text loads.
+  const std::size_t at = json.find("\"name\":\"");
+  ASSERT_NE(at, std::string::npos);
+  json.insert(at + 8, "\\u0000");
+  try {
+    load_city_from_json_text("city.json", json);
+    FAIL() << "loaded";
+  } catch (const LoadError& e) {
+    ASSERT_FALSE(e.diagnostics().empty());
+    const std::string where = e.diagnostics()[0].location();
+    EXPECT_TRUE(where.starts_with("city.json#/") && where.ends_with("/name")) << where;
+    EXPECT_NE(e.diagnostics()[0].message.find("NUL"), std::string::npos);
+  }
+}
+
 TEST(Json, MissingTableIsAnError) {
   try {
     load_city_from_json_text("city.json", "{\"areas\": []}");
