@@ -128,6 +128,25 @@ std::string script_safe(std::string_view js) {
   return out;
 }
 
+// JSON inlined in a <script type="application/json"> block: `<` is written `\u003c` (and `>`,
+// `&` likewise), which JSON.parse reads back as the same text. Escaping `</script` alone is not
+// enough: a name holding `<!--<script>` switches the HTML parser into a mode where the
+// block's own `</script>` no longer ends it, and every script after it is swallowed. In JSON
+// text these characters only occur inside strings, where the escape is valid.
+std::string json_script_safe(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  for (const char c : json) {
+    switch (c) {
+      case '<': out += "\\u003c"; break;
+      case '>': out += "\\u003e"; break;
+      case '&': out += "\\u0026"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 constexpr const char* kStyle = R"CSS(
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;color:#1a202c;background:#f7fafc}
 header{background:#1a365d;color:#fff;padding:18px 28px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;opacity:.85}
@@ -203,7 +222,7 @@ std::string render_report_html(const ReportData& r) {
   out << "</section>\n<h2>" << html_escape(r.network_title) << "</h2><div id=\"network\"></div>\n";
   for (const auto& t : r.tables) out << render_table(t);
   out << "</main>\n<script type=\"application/json\" id=\"network-data\">"
-      << script_safe(r.network_elements_json.empty() ? "[]" : r.network_elements_json)
+      << json_script_safe(r.network_elements_json.empty() ? "[]" : r.network_elements_json)
       << "</script>\n";
   if (!r.cytoscape_js.empty()) out << "<script>" << script_safe(r.cytoscape_js) << "</script>\n";
   out << "<script>" << kTableScript << "</script>\n<script>" << kNetworkScript

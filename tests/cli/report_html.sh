@@ -53,6 +53,26 @@ for f in ["report.html", "summary.json", "gaps.csv", "clusters.json", "joint_bra
 print("no people's names in the report")
 PY
 
+# Org names that are HTML: `<!--<script>` inside the inlined network data once put the parser
+# in a mode where the data block ran on to the end of the page and swallowed every script.
+mkdir -p "$work/html-names" && cp "$src"/examples/tiny-city/*.csv "$work/html-names/"
+/usr/bin/python3 - "$work/html-names/organizations.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+tails = [" <!--<script> a", " </script><img src=x onerror=document.title='pwned'>", " & <b>c</b>"]
+for i, r in enumerate(rows):
+    r["name"] += tails[i % len(tails)]
+with open(sys.argv[1], "w", encoding="utf-8", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=list(rows[0].keys()), lineterminator="\n")
+    w.writeheader(); w.writerows(rows)
+PY
+"$bin" batch "$work/html-names" --out "$work/html-report" -q
+timeout 300 "$chromium" "${flags[@]}" --dump-dom "file://$work/html-report/report.html" > "$work/html-dom.html" 2>> "$work/chromium.log" || true
+grep -q 'data-tables="ready"' "$work/html-dom.html" || { echo "org names with HTML in them stopped the tables script"; exit 1; }
+grep -q 'data-network="rendered:[1-9]' "$work/html-dom.html" || { echo "org names with HTML in them stopped the network view"; exit 1; }
+grep -q 'data-errors=' "$work/html-dom.html" && { echo "script errors with HTML org names"; exit 1; }
+grep -q '<title>pwned' "$work/html-dom.html" && { echo "an org name ran as script"; exit 1; }
+
 # A failed run (DATA with an error) leaves the previous report intact and nothing half-written.
 before=$(md5sum "$work/report/summary.json")
 mkdir -p "$work/bad" && cp "$src"/examples/tiny-city/*.csv "$work/bad/" && echo "X1,broken,level9,," >> "$work/bad/areas.csv"
