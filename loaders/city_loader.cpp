@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -140,8 +141,23 @@ class Converter {
   // A row's own id. One with a space, a tab or a byte order mark around it ('P1 ', from a
   // spreadsheet) is kept as written, but rows that refer to it without them will not find it:
   // counted, and convert() ends with one warning naming the first (in file order).
+  //
+  // An id holding a control character other than the tab (a byte below 0x20) is an error: XML
+  // 1.0 cannot hold most of them, so GEXF and GraphML would lose them and two ids could become
+  // one ('Oa\x01' and 'Oa'); in an id they are damage, never meant.
   std::string_view id(const RowText& r, int col) {
     const std::string_view v = get(r, col);
+    for (const char ch : v) {
+      const auto byte = static_cast<unsigned char>(ch);
+      if (byte < 0x20 && ch != '\t') {
+        char code[8];
+        std::snprintf(code, sizeof code, "U+%04X", byte);
+        error(r, text_.header[static_cast<std::size_t>(col)],
+              "found the id " + quote_found(v) + ", which holds the control character " + code +
+                  ", expected an id of printable characters");
+        return v;
+      }
+    }
     const auto blank = [](char ch) { return ch == ' ' || ch == '\t'; };
     if (v.empty() || !(blank(v.front()) || blank(v.back()) || v.starts_with(kUtf8Bom))) {
       return v;

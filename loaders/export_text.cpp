@@ -119,7 +119,8 @@ void append_xml_escaped(std::string& out, std::string_view s) {
       case '\r': out += "&#13;"; ++i; continue;
       default: break;
     }
-    if (c < 0x20) {  // not allowed in XML 1.0, even as a character reference
+    if (c < 0x20) {  // not allowed in XML 1.0, even as a character reference: shown as lost
+      out += kReplacement;
       ++i;
       continue;
     }
@@ -141,6 +142,8 @@ void append_xml_escaped(std::string& out, std::string_view s) {
         out += ';';
       } else if (cp != 0xFFFE && cp != 0xFFFF) {
         out.append(s.data() + i, n);
+      } else {
+        out += kReplacement;  // not XML characters either
       }
       i += n;
     }

@@ -50,12 +50,15 @@ TEST(ExportText, BrokenUtf8BecomesReplacementCharacter) {
                                            replacement + "y");  // above U+10FFFF
 }
 
-TEST(ExportText, XmlEscapesMetacharactersAndDropsForbiddenCharacters) {
+// Characters XML 1.0 cannot hold, even as references, become U+FFFD: the loss shows in the file
+// (and a name of control characters only does not become an empty label).
+TEST(ExportText, XmlEscapesMetacharactersAndReplacesForbiddenCharacters) {
   EXPECT_EQ(xml("Smith & Sons <\"Care\"> O'Brien"),
             "Smith &amp; Sons &lt;&quot;Care&quot;&gt; O&apos;Brien");
   EXPECT_EQ(xml("a\tb\nc\rd"), "a&#9;b&#10;c&#13;d");
-  EXPECT_EQ(xml(std::string("bell\x07" "and\x01" "nul\0", 13)), "bellandnul");
-  EXPECT_EQ(xml("\xEF\xBF\xBE\xEF\xBF\xBFok"), "ok");  // U+FFFE, U+FFFF
+  const std::string r = "\xEF\xBF\xBD";
+  EXPECT_EQ(xml(std::string("bell\x07" "and\x01" "nul\0", 13)), "bell" + r + "and" + r + "nul" + r);
+  EXPECT_EQ(xml("\xEF\xBF\xBE\xEF\xBF\xBFok"), r + r + "ok");  // U+FFFE, U+FFFF
   EXPECT_EQ(xml("\xE2\x80\xA8"), "&#8232;");
   EXPECT_EQ(xml("天宁区"), "天宁区");
 }

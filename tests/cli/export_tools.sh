@@ -214,10 +214,11 @@ cat >"$WORK/tricky-labels.json" <<'EOF'
 EOF
 export_all tricky "$WORK/tricky" --include-people
 check_all tricky "$WORK/tricky.expect.json" "$WORK/tricky-labels.json"
-# Control characters: kept (escaped) in JSON, dropped from XML, where XML 1.0 forbids them.
+# Control characters: kept (escaped) in JSON; in XML, where XML 1.0 forbids them, each is U+FFFD.
 printf '{"node_attrs": {"org:O52": {"label": "Bell\\u0007and\\u0001controls\\u001f 52"}}}' \
   >"$WORK/controls-json.json"
-printf '{"node_attrs": {"org:O52": {"label": "Bellandcontrols 52"}}}' >"$WORK/controls-xml.json"
+printf '{"node_attrs": {"org:O52": {"label": "Bell\\ufffdand\\ufffdcontrols\\ufffd 52"}}}' \
+  >"$WORK/controls-xml.json"
 for f in cytoscape graphology jgf; do
   node "$TOOLS/check_export.js" "$f" "$WORK/tricky.$f" "$WORK/tricky.expect.json" "$WORK/controls-json.json"
 done
