@@ -51,6 +51,10 @@ int run_export(const ExportArgs& args, const Globals& g) {
   query.include_people = args.include_people;
   progress.begin("select");
   const ExportSelection selection = select_for_export(graph, query);
+  if (args.include_names && !selection.has_people() && !g.quiet) {
+    std::cerr << "orgraph: --include-names: the export has no people, so no names"
+              << (args.include_people ? "" : " (add --include-people to export them)") << "\n";
+  }
   progress.begin("layout");
   LayoutOptions layout_options;
   layout_options.people = selection.has_people();

@@ -96,4 +96,12 @@ cmp <(sed "s/$version/orgraph VERSION/g" "$WORK/stdout.json") "$GOLDEN/tiny-city
   fail "stdout differs from --out"
 grep -q "37 nodes, 52 edges" "$WORK/stderr.txt" || fail "no summary on stderr"
 
+# --include-names on an export with no people says so (the names were asked for and cannot come).
+"$BIN" export "$TINY" --to jgf --include-names --out "$WORK/names-no-people.json" 2>"$WORK/stderr.txt"
+grep -q -- "--include-names: the export has no people" "$WORK/stderr.txt" ||
+  fail "--include-names without people gave no notice"
+"$BIN" export "$TINY" --to jgf --include-names --include-people --out "$WORK/names.json" \
+  2>"$WORK/stderr.txt"
+! grep -q -- "--include-names" "$WORK/stderr.txt" || fail "--include-names notice with people"
+
 echo "export.sh: golden files, determinism, names and exit codes ok"
