@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "loaders/csv_out.hpp"
+#include "loaders/export_text.hpp"
 #include "loaders/json_out.hpp"
 
 namespace orgraph {
@@ -131,7 +132,7 @@ std::string clusters_table(const OrgGraph& g, const ClusterReport& r, const Clus
     if (c.orgs.size() > 8) list += " ...";
     std::snprintf(line, sizeof line, "%6u %7zu %6u %6zu %6u  ", c.id, c.size(), c.full_members,
                   c.areas.size(), c.max_joint_branches);
-    out += line + list + "\n";
+    out += line + text::terminal_safe(list) + "\n";
   }
   if (r.clusters.size() < r.cluster_count) {
     out += "(" + std::to_string(r.cluster_count - r.clusters.size()) +

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "loaders/csv_out.hpp"
+#include "loaders/export_text.hpp"
 #include "loaders/json_out.hpp"
 
 namespace orgraph {
@@ -123,12 +124,14 @@ std::string coverage_table(const OrgGraph& g, const CoverageReport& r) {
                 "full/st", "build", "pocket", "floating", "name");
   out += head;
   out += table_row("TOTAL", "", r.total);
-  for (const auto& group : r.groups) out += table_row(group.key, group.name, group.counts);
+  for (const auto& group : r.groups) {
+    out += table_row(text::terminal_safe(group.key), text::terminal_safe(group.name), group.counts);
+  }
   out += "\nShould build their own branch (uncovered, 3+ full members): " +
          std::to_string(r.should_build.size()) + (r.should_build.size() == 1 ? " org" : " orgs");
   constexpr std::size_t kShown = 20;
   for (std::size_t i = 0; i < r.should_build.size() && i < kShown; ++i) {
-    out += (i == 0 ? "\n  " : ", ") + std::string(g.org_ids[r.should_build[i]]);
+    out += (i == 0 ? "\n  " : ", ") + text::terminal_safe(g.org_ids[r.should_build[i]]);
   }
   if (r.should_build.size() > kShown) {
     out += " ... and " + std::to_string(r.should_build.size() - kShown) + " more (--format json)";

@@ -150,6 +150,37 @@ void append_xml_escaped(std::string& out, std::string_view s) {
   }
 }
 
+std::string terminal_safe(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const auto control = [&](std::size_t i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f) return 1;
+    // C1 controls U+0080..U+009F: C2 80..C2 9F in UTF-8.
+    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) < 0xA0 &&
+        static_cast<unsigned char>(s[i + 1]) >= 0x80) {
+      return 2;
+    }
+    return 0;
+  };
+  std::size_t i = 0;
+  while (i < s.size() && control(i) == 0) ++i;
+  if (i == s.size()) return std::string(s);
+  std::string out(s.substr(0, i));
+  while (i < s.size()) {
+    const int n = control(i);
+    if (n == 0) {
+      out += s[i++];
+      continue;
+    }
+    const auto code = static_cast<unsigned char>(n == 1 ? s[i] : s[i + 1]);
+    out += n == 1 ? "\\x" : "\\u00";
+    out += kHex[code >> 4];
+    out += kHex[code & 15];
+    i += static_cast<std::size_t>(n);
+  }
+  return out;
+}
+
 void append_int(std::string& out, std::int64_t v) {
   char buf[24];
   const auto res = std::to_chars(buf, buf + sizeof buf, v);

@@ -11,6 +11,7 @@
 
 #include "engine/parallel.hpp"
 #include "loaders/csv_out.hpp"
+#include "loaders/export_text.hpp"
 #include "loaders/json_out.hpp"
 
 namespace orgraph {
@@ -145,12 +146,12 @@ void gap_table(Append& out, const Gap& gap, bool) {
   for (std::size_t i = code.size(); i < 23; ++i) out.put(' ');
   for (std::size_t i = 0; i < gap.entities.size(); ++i) {
     if (i > 0) out.put(' ');
-    out.put(gap.entities[i]);
+    out.put(text::terminal_safe(gap.entities[i]));
   }
   out.put("\n        ");
-  out.put(gap.message);
+  out.put(text::terminal_safe(gap.message));
   out.put("\n        -> ");
-  out.put(gap.suggestion);
+  out.put(text::terminal_safe(gap.suggestion));
   out.put('\n');
 }
 

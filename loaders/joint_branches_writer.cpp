@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "loaders/csv_out.hpp"
+#include "loaders/export_text.hpp"
 #include "loaders/json_out.hpp"
 
 namespace orgraph {
@@ -223,15 +224,16 @@ std::string joint_branches_table(const OrgGraph& g, const JointBranchPlan& plan,
     std::snprintf(line, sizeof line,
                   "%-6s %-8s %-28s %-16s full %3u party %3u cost %d  superior %s\n",
                   joint_group_id(i).c_str(), std::string(to_string(x.basis)).c_str(),
-                  area_text(g, x.area).c_str(), industry_text(g, x).c_str(), x.full_members,
-                  x.party_members, x.cost, superior_text(g, x).c_str());
+                  text::terminal_safe(area_text(g, x.area)).c_str(),
+                  text::terminal_safe(industry_text(g, x)).c_str(), x.full_members,
+                  x.party_members, x.cost, text::terminal_safe(superior_text(g, x)).c_str());
     out += line;
-    out += "       orgs: " + orgs_text(g, x) + "\n";
+    out += "       orgs: " + text::terminal_safe(orgs_text(g, x)) + "\n";
   }
   if (!plan.uncovered.empty()) {
     out += "\nUncovered candidates (" + std::to_string(plan.uncovered.size()) + "):\n";
     for (const auto& u : plan.uncovered) {
-      out += "  " + std::string(g.org_ids[u.org]) + "  full " +
+      out += "  " + text::terminal_safe(g.org_ids[u.org]) + "  full " +
              std::to_string(g.orgs[u.org].full_members) + "  " + std::string(to_string(u.reason)) +
              "\n";
     }
@@ -279,19 +281,22 @@ std::string org_grouping_json(const OrgGraph& g, const OrgGrouping& a,
 }
 
 std::string org_grouping_table(const OrgGraph& g, const OrgGrouping& a) {
-  std::string out = std::string(g.org_ids[a.org]) + " " + std::string(g.org_names[a.org]) +
-                    " (full members " + std::to_string(g.orgs[a.org].full_members) +
-                    "): " + std::string(to_string(a.status)) + "\n" + a.message + "\n";
+  std::string out = text::terminal_safe(g.org_ids[a.org]) + " " +
+                    text::terminal_safe(g.org_names[a.org]) + " (full members " +
+                    std::to_string(g.orgs[a.org].full_members) +
+                    "): " + std::string(to_string(a.status)) + "\n" +
+                    text::terminal_safe(a.message) + "\n";
   char line[256];
   for (std::size_t i = 0; i < a.groups.size(); ++i) {
     const JointGroup& x = a.groups[i];
     std::snprintf(line, sizeof line,
                   "\n#%zu %-8s %-28s %-16s full %3u party %3u cost %d  superior %s\n", i + 1,
-                  std::string(to_string(x.basis)).c_str(), area_text(g, x.area).c_str(),
-                  industry_text(g, x).c_str(), x.full_members, x.party_members, x.cost,
-                  superior_text(g, x).c_str());
+                  std::string(to_string(x.basis)).c_str(),
+                  text::terminal_safe(area_text(g, x.area)).c_str(),
+                  text::terminal_safe(industry_text(g, x)).c_str(), x.full_members,
+                  x.party_members, x.cost, text::terminal_safe(superior_text(g, x)).c_str());
     out += line;
-    out += "   orgs: " + orgs_text(g, x) + "\n";
+    out += "   orgs: " + text::terminal_safe(orgs_text(g, x)) + "\n";
   }
   if (!a.exhaustive) out += "\n(bounded search: larger neighbourhoods were not enumerated fully)\n";
   return out;

@@ -50,6 +50,16 @@ TEST(ExportText, BrokenUtf8BecomesReplacementCharacter) {
                                            replacement + "y");  // above U+10FFFF
 }
 
+// --format table on a terminal: control characters in names are shown, not obeyed.
+TEST(ExportText, TerminalSafeShowsControlCharacters) {
+  EXPECT_EQ(text::terminal_safe("plain 天宁区 & <b>"), "plain 天宁区 & <b>");
+  EXPECT_EQ(text::terminal_safe("a\x1b[31mb\x07"), "a\\x1b[31mb\\x07");
+  EXPECT_EQ(text::terminal_safe("x\nY\tz\r\x7f"), "x\\x0aY\\x09z\\x0d\\x7f");
+  EXPECT_EQ(text::terminal_safe("\xC2\x9B" "2J"), "\\u009b2J");  // CSI, the C1 form of ESC [
+  EXPECT_EQ(text::terminal_safe("\xC2\xA0\xC2\x7f"), "\xC2\xA0\xC2\\x7f");  // NBSP is text
+  EXPECT_EQ(text::terminal_safe(""), "");
+}
+
 // Characters XML 1.0 cannot hold, even as references, become U+FFFD: the loss shows in the file
 // (and a name of control characters only does not become an empty label).
 TEST(ExportText, XmlEscapesMetacharactersAndReplacesForbiddenCharacters) {

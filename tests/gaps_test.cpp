@@ -1011,5 +1011,24 @@ TEST(GapsGenerated, ChangzhouSeed7ReportsEveryPlantedDefectKind) {
   std::filesystem::remove_all(dir);
 }
 
+// A name holding terminal commands (ESC [2J clears the screen) is shown escaped in the table
+// format, which goes to a terminal; the CSV and JSON formats keep the text as it is.
+TEST(GapsWriters, TableShowsControlCharactersInNames) {
+  Files files = testing::tiny_city_files();
+  std::string& branches = files["branches.csv"];
+  std::size_t at = branches.find('\n') + 1;  // every branch's name gets the sequence
+  while (at < branches.size()) {
+    const std::size_t comma = branches.find(',', at);
+    branches.insert(comma + 1, "\x1b[2J");
+    at = branches.find('\n', comma) + 1;
+  }
+  const OrgGraph g = city_from_csv(files);
+  const GapReport report = audit_gaps(g).report();
+  const std::string table = gaps_table(report);
+  ASSERT_NE(table.find("\\x1b[2J"), std::string::npos) << "no gap names a branch";
+  EXPECT_EQ(table.find('\x1b'), std::string::npos);
+  EXPECT_NE(gaps_csv(report).find("\x1b[2J"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace orgraph
