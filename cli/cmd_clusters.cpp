@@ -33,7 +33,7 @@ int run_clusters(const ClustersArgs& args, const Globals& g) {
   if (!args.area.empty()) {
     options.area = graph.find_area(args.area);
     if (options.area == kNone) {
-      throw NotFound("--area " + args.area + ": no such area in areas.csv");
+      throw NotFound("--area " + quote_found(args.area) + ": no such area in areas.csv");
     }
   }
   progress.begin("clusters");

@@ -43,7 +43,7 @@ int run_export(const ExportArgs& args, const Globals& g) {
   progress.begin("load");
   const OrgGraph graph = load_data(args.data, g, {.person_names = args.include_names});
   if (!args.area.empty() && graph.find_area(args.area) == kNone) {
-    throw NotFound("--area " + args.area + ": no such area in " + args.data);
+    throw NotFound("--area " + quote_found(args.area) + ": no such area in " + args.data);
   }
   ExportQuery query;
   query.area = args.area;

@@ -31,7 +31,9 @@ int run_joint_branches(const Args& a, const Globals& g) {
   const OrgGraph graph = load_data(a.data, g, {.person_names = false});
   if (!a.area.empty()) {
     o.area = graph.find_area(a.area);
-    if (o.area == kNone) throw NotFound("--area " + a.area + ": no such area in " + a.data);
+    if (o.area == kNone) {
+      throw NotFound("--area " + quote_found(a.area) + ": no such area in " + a.data);
+    }
   }
   if (!o.industry.empty() && graph.find_industry(o.industry) == kNone) {
     std::string known;
@@ -39,13 +41,15 @@ int run_joint_branches(const Args& a, const Globals& g) {
       known += known.empty() ? "" : ", ";
       known += graph.industry_names[i];
     }
-    throw NotFound("--industry " + o.industry + ": no organization has this industry (known: " +
-                   known + ")");
+    throw NotFound("--industry " + quote_found(o.industry) +
+                   ": no organization has this industry (known: " + known + ")");
   }
   std::string text;
   if (!a.org.empty()) {
     const Id org = graph.find_org(a.org);
-    if (org == kNone) throw NotFound("--org " + a.org + ": no such organization in " + a.data);
+    if (org == kNone) {
+      throw NotFound("--org " + quote_found(a.org) + ": no such organization in " + a.data);
+    }
     const OrgGrouping answer =
         joint_branches_for_org(graph, org, o, static_cast<std::size_t>(a.top));
     if (format == Format::json) {
