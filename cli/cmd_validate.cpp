@@ -1,4 +1,5 @@
 // orgraph validate DATA [--lenient [--rejects FILE]]: loads, checks, prints counts per table.
+#include <filesystem>
 #include <iostream>
 
 #include "cli/common.hpp"
@@ -7,14 +8,25 @@
 namespace orgraph::cli {
 namespace {
 
-void write_rejects(const std::string& path, const LoadReport& report) {
+// The text of a rejected people.csv row holds a person's name (and whatever other columns the
+// file carries, phone numbers included): left out unless asked for, like names in exports.
+constexpr std::string_view kPeopleRowLeftOut =
+    "(left out: rows of people.csv hold names; validate --include-names copies them)";
+
+bool from_people_csv(const std::string& file) {
+  return std::filesystem::path(file).filename() == "people.csv";
+}
+
+void write_rejects(const std::string& path, const LoadReport& report, bool include_names) {
   Output out(path);
   out.write("file,line,column,pointer,reason,row\n");
   for (const auto& d : report.diagnostics) {
     if (d.severity != DiagnosticSeverity::error) continue;
+    const bool withheld = !include_names && !d.row.empty() && from_people_csv(d.file);
     out.write(csv_field(d.file) + "," + (d.line ? std::to_string(d.line) : "") + "," +
               (d.column ? std::to_string(d.column) : "") + "," + csv_field(d.pointer) + "," +
-              csv_field(d.message) + "," + csv_field(d.row) + "\n");
+              csv_field(d.message) + "," +
+              (withheld ? csv_field(kPeopleRowLeftOut) : csv_field(d.row)) + "\n");
   }
   out.commit();
 }
@@ -22,6 +34,7 @@ void write_rejects(const std::string& path, const LoadReport& report) {
 struct ValidateArgs {
   std::string data;
   bool lenient = false;
+  bool include_names = false;
   std::string rejects = "rejects.csv";
   std::size_t max_errors = 100;
 };
@@ -35,7 +48,7 @@ int run_validate(const ValidateArgs& a, const Globals& g) {
   std::size_t rejected = 0, warnings = 0;
   for (const auto& t : report.tables) rejected += t.rejected;
   for (const auto& d : report.diagnostics) warnings += d.severity == DiagnosticSeverity::warning ? 1 : 0;
-  if (a.lenient) write_rejects(a.rejects, report);
+  if (a.lenient) write_rejects(a.rejects, report, a.include_names);
 
   const Format format = output_format(g);
   std::string text;
@@ -95,6 +108,9 @@ const bool registered = register_command(
                     "load the valid rows; write each rejected row and its reason to --rejects");
        sub.add_option("--rejects", a->rejects, "rejects file for --lenient (CSV)")
            ->capture_default_str();
+       sub.add_flag("--include-names", a->include_names,
+                    "copy rejected rows of people.csv (which hold names) into the rejects file; "
+                    "by default their text is left out");
        sub.add_option("--max-errors", a->max_errors, "errors listed before the rest are counted")
            ->capture_default_str();
        return [a, &g] { return run_validate(*a, g); };
