@@ -258,8 +258,11 @@ OrgGraph read_snapshot(const std::string& path) {
   std::string version(vlen, '\0');
   get(version.data(), vlen);
   if (format != kSnapshotFormat || version != ORGRAPH_VERSION) {
-    throw SnapshotError(path + ": snapshot written by orgraph " + version + " (format " +
-                        std::to_string(format) + "); this is orgraph " + ORGRAPH_VERSION +
+    // The header is not covered by a checksum of its own: a damaged byte here reads as another
+    // version, so the message names both (the remedy is the same).
+    throw SnapshotError(path + ": snapshot written by orgraph " + quote_found(version) +
+                        " (format " + std::to_string(format) +
+                        "), or its header is damaged; this is orgraph " + ORGRAPH_VERSION +
                         " (format " + std::to_string(kSnapshotFormat) +
                         "): rebuild it with `orgraph build`");
   }
