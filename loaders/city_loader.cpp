@@ -593,6 +593,15 @@ std::vector<Diagnostic> in_file_order(std::vector<Diagnostic> diags) {
   return out;
 }
 
+// The checksum of a table's file as it is on disk: a file read with CR line ends has LFs in
+// its buffer where the file has CRs (and no LF of its own), so they are turned back first.
+std::string checksum_as_on_disk(const TextTable& t) {
+  if (!t.cr_line_ends) return content_checksum(t.buffer.view());
+  std::string bytes(t.buffer.view());
+  std::replace(bytes.begin(), bytes.end(), '\n', '\r');
+  return content_checksum(bytes);
+}
+
 OrgGraph load_tables(const std::string& source, const std::string& format,
                      const TableProvider& provider, const LoadOptions& options,
                      LoadReport* report) {
@@ -627,7 +636,7 @@ OrgGraph load_tables(const std::string& source, const std::string& format,
     rep.bytes += text->buffer.size();
     rep.tables.push_back({table, text->rows(), 0, text->json ? std::string() : text->file,
                           text->buffer.size(),
-                          text->json ? std::string() : content_checksum(text->buffer.view())});
+                          text->json ? std::string() : checksum_as_on_disk(*text)});
     // After a fatal problem the remaining files are still parsed (their structural errors are
     // listed too), but nothing more is built.
     if (fatal) continue;

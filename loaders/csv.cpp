@@ -409,6 +409,7 @@ bool parse_csv(std::string file_name, TextBytes content, TextTable& out,
   if (buf.find('\n', start) == std::string_view::npos &&
       buf.find('\r', start) != std::string_view::npos) {
     std::replace(out.buffer.data() + start, out.buffer.data() + buf.size(), '\r', '\n');
+    out.cr_line_ends = true;
   }
   if (const std::size_t bad = find_invalid_utf8(buf, start); bad != std::string::npos) {
     const auto line = static_cast<std::uint32_t>(

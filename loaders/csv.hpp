@@ -87,6 +87,9 @@ struct TextTable {
   std::vector<std::size_t> first_row;      // first row of each chunk, then the row count
   std::vector<std::uint32_t> bad_rows;     // rows with a structural error (already reported)
   std::vector<std::unique_ptr<char[]>> storage;  // owns the bytes the views point into
+  // The file's lines ended in CR alone, read as LFs (parse_csv): its bytes on disk had a CR
+  // where the buffer has an LF, and no LF.
+  bool cr_line_ends = false;
   TextBytes buffer;                        // CSV: the file's bytes
   CsvLimits limits;                        // CSV: as parsed (load_fields parses the same way)
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "engine/parallel.hpp"
+#include "engine/strings.hpp"
 #include "loaders/city_loader.hpp"
 #include "loaders/csv.hpp"
 #include "loaders/encoding.hpp"
@@ -64,13 +65,20 @@ TEST(GoodCorpus, EveryCaseLoadsWithTheExpectedCountsAndGaps) {
     }
     ASSERT_FALSE(expect.empty()) << "no expect file";
     OrgGraph g;
+    LoadReport load_report;
     try {
-      g = load_city_from_csv_text(files);
+      g = load_city_from_csv_text(files, {}, &load_report);
     } catch (const LoadError& e) {
       std::string all;
       for (const auto& d : e.diagnostics()) all += d.to_string() + "\n";
       ADD_FAILURE() << "did not load:\n" << all;
       continue;
+    }
+    // Each table's checksum is of its file as given (CR line ends, BOM and all).
+    for (const auto& t : load_report.tables) {
+      const auto file = files.find(t.table + ".csv");
+      if (file == files.end()) continue;
+      EXPECT_EQ(t.checksum, content_checksum(file->second)) << t.table;
     }
     const GraphStats s = graph_stats(g);
     const GapReport report = gaps(g);
