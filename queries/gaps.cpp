@@ -91,6 +91,11 @@ struct Supervision {
   std::vector<Id> chain_end;
 };
 
+// "1 full member", "3 full members".
+std::string counted(std::uint64_t n, std::string_view noun) {
+  return std::to_string(n) + " " + std::string(noun) + (n == 1 ? "" : "s");
+}
+
 bool is_top_unit(const OrgGraph& g, Id u) {
   return g.units[u].line == UnitLine::organization && g.units[u].level == AreaLevel::city;
 }
@@ -521,10 +526,24 @@ class Auditor {
   std::string chain_end_text(Id end) const {
     const Id c = s_.cycle_of[end];
     if (c == kNone) return "ends at " + unit_label(end) + ", which has no superior";
-    std::vector<Id> units = s_.cycles[c];
-    sort_units(units);
-    return "ends in the supervision cycle of " + unit_list(units);
+    // Every unit below a cycle names it: the first few of its units only, or a long cycle with a
+    // long tail below it would repeat the whole cycle in each of the tail's messages.
+    std::vector<Id> first(std::min<std::size_t>(s_.cycles[c].size(), kCycleUnitsNamed));
+    std::partial_sort_copy(s_.cycles[c].begin(), s_.cycles[c].end(), first.begin(), first.end(),
+                           [&](Id a, Id b) { return g_.unit_ids[a] < g_.unit_ids[b]; });
+    std::string text = "ends in the supervision cycle of " + unit_list(first);
+    if (s_.cycles[c].size() > first.size()) {
+      text += " and " + std::to_string(s_.cycles[c].size() - first.size()) +
+              " more unit(s) (all in its supervision_cycle gap)";
+    }
+    return text;
   }
+  // The cycle's unit a broken chain below it names as an entity: its smallest id.
+  Id cycle_first_unit(Id c) const {
+    return *std::min_element(s_.cycles[c].begin(), s_.cycles[c].end(),
+                             [&](Id a, Id b) { return g_.unit_ids[a] < g_.unit_ids[b]; });
+  }
+  static constexpr std::size_t kCycleUnitsNamed = 3;
   void sort_units(std::vector<Id>& units) const {
     std::sort(units.begin(), units.end(),
               [&](Id a, Id b) { return g_.unit_ids[a] < g_.unit_ids[b]; });
@@ -717,8 +736,8 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
           "it covers no active organization: dissolve it and transfer its members' relations "
           "to the branches of their workplaces";
     } else if (staff.size() >= o_.min_full) {
-      sug = "its organizations have " + std::to_string(staff.size()) +
-            " full members on staff: transfer their party relations into the branch";
+      sug = "its organizations have " + counted(staff.size(), "full member") +
+            " on staff: transfer their party relations into the branch";
     } else if (branch.form == BranchForm::joint_branch) {
       sug =
           "add neighbouring organizations of the same street or industry with full members to "
@@ -737,7 +756,7 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
   const bool plain = branch.form == BranchForm::branch || branch.form == BranchForm::joint_branch;
   if (plain && party > o_.max_members && want(GapCode::oversized_branch)) {
     std::string msg =
-        label + " has " + std::to_string(party) + " party members in its party relations; a " +
+        label + " has " + counted(party, "party member") + " in its party relations; a " +
         std::string(to_string(branch.form)) + " has at most " + std::to_string(o_.max_members);
     std::string sug =
         party >= o_.committee_members
@@ -753,7 +772,7 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
                                                               : BranchForm::branch;
     if (expected != branch.form) {
       std::string msg = label + " is a " + std::string(to_string(branch.form)) + " with " +
-                        std::to_string(party) + " party members; that size calls for a " +
+                        counted(party, "party member") + "; that size calls for a " +
                         std::string(to_string(expected)) + " (branch up to " +
                         std::to_string(o_.max_members) + ", general branch below " +
                         std::to_string(o_.committee_members) + ", committee from " +
@@ -852,8 +871,8 @@ void Auditor::check_org(Id o, std::vector<Gap>& out) const {
          std::move(sug), org.district);
   }
   if (should_build_branch) {
-    std::string msg = label + " has " + std::to_string(org.full_members) +
-                      " full members on its staff but no party organization";
+    std::string msg = label + " has " + counted(org.full_members, "full member") +
+                      " on its staff but no party organization";
     const Id best = best_superior_for_orgs(single);
     std::string sug = "set up its own branch";
     if (best != kNone) sug += " under " + unit_desc(best);
@@ -1007,6 +1026,7 @@ void Auditor::check_unit(Id u, std::vector<Gap>& out) const {
         rest.push_back(unit_key(end));
         sug = "repair the chain above it: " + attach_text(end);
       } else {
+        rest.push_back(unit_key(cycle_first_unit(s_.cycle_of[end])));
         sug =
             "break the supervision cycle above it and attach the cycle's top unit to a unit "
             "with a complete chain (see the supervision_cycle gap), or " +

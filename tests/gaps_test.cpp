@@ -218,6 +218,30 @@ TEST(Gaps, FourCycleReportedOnceWithAllUnits) {
             (std::vector<std::string>{"unit:U1", "unit:U2", "unit:U3", "unit:U4"}));
 }
 
+// A unit below a long cycle names the cycle by its first three units and a count (every unit of
+// a long tail repeated the whole cycle: a 1,000-unit cycle over a 1,000-unit tail made 20 MB),
+// and its entities end with the cycle's first unit, as for a chain ending at a unit.
+TEST(Gaps, BrokenChainBelowALongCycleNamesTheCycleShortly) {
+  Files f = clean_city();
+  std::string sup;
+  for (int i = 0; i < 10; ++i) {
+    f["units.csv"] += "C" + std::to_string(i) + ",Cycle Unit " + std::to_string(i) +
+                      ",civil_affairs,district,D2,\n";
+    sup += "C" + std::to_string(i) + ",unit,C" + std::to_string((i + 1) % 10) + "\n";
+  }
+  f["units.csv"] += "TAIL,Tail Unit,civil_affairs,district,D2,\n";
+  f["supervision.csv"] += sup + "C5,unit,TAIL\n";
+  const GapReport r = audit(f);
+  const auto broken = of_code(r, GapCode::broken_chain);
+  ASSERT_EQ(broken.size(), 1u) << gaps_table(r);
+  EXPECT_EQ(broken[0]->entities, (std::vector<std::string>{"unit:TAIL", "unit:C0"}));
+  EXPECT_TRUE(contains(broken[0]->message,
+                       "supervision cycle of C0 (Cycle Unit 0), C1 (Cycle Unit 1), C2 (Cycle "
+                       "Unit 2) and 7 more unit(s)"))
+      << broken[0]->message;
+  EXPECT_FALSE(contains(broken[0]->message, "C3")) << broken[0]->message;
+}
+
 TEST(Gaps, CycleAttachedToTheTopIsStillACycleButNotBroken) {
   Files f = clean_city();
   // CAD1 <-> ST1 with CAD1 still under CA: both complete, one cycle.
