@@ -513,6 +513,27 @@ TEST(Lenient, CommandLineWritesRejectsFile) {
   fs::remove_all(work);
 }
 
+// Ids holding a control character are refused wherever the character stands (the check goes
+// eight bytes at a time); tabs inside, and UTF-8 ids, are not control characters for it.
+TEST(Loader, IdWithAControlCharacterAnywhereIsRefused) {
+  for (std::size_t length = 1; length <= 19; ++length) {
+    for (std::size_t at = 0; at < length; ++at) {
+      std::string id = "O" + std::string(length - 1, 'x');
+      id[at] = at % 2 ? '\x1f' : '\x01';
+      auto files = tiny_city_files();
+      files["organizations.csv"] += id + ",Extra,social_group,education,district,K1,EDU1,,active,1,,\n";
+      EXPECT_THROW(load_city_from_csv_text(files), LoadError) << "length " << length << " at " << at;
+    }
+  }
+  auto files = tiny_city_files();
+  files["organizations.csv"] +=
+      "O\t99-long-id-with-a-tab,Extra,social_group,education,district,K1,EDU1,,active,1,,\n"
+      "组织-常州市天宁区-青年志愿者协会,Extra,social_group,education,district,K1,EDU1,,active,1,,\n";
+  const OrgGraph g = load_city_from_csv_text(files);
+  EXPECT_NE(g.find_org("O\t99-long-id-with-a-tab"), kNone);
+  EXPECT_NE(g.find_org("组织-常州市天宁区-青年志愿者协会"), kNone);
+}
+
 // ---- JSON form ------------------------------------------------------------------------------
 
 std::string json_escape(std::string_view s) {
