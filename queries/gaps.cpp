@@ -581,7 +581,16 @@ void Auditor::check_branch(Id b, std::vector<Gap>& out) const {
     if (live.empty() && !orgs.empty()) live = live_orgs(b);
     return live;
   };
+  const bool only_deregistered =
+      !orgs.empty() && std::all_of(orgs.begin(), orgs.end(), [&](Id o) {
+        return g_.orgs[o].status == OrgStatus::deregistered;
+      });
   auto move_text = [&](Id current) {
+    if (only_deregistered) {  // no superior to look for: the branch has nothing left to cover
+      return std::string(
+          "it covers only deregistered organizations: dissolve it and transfer its members' "
+          "relations to the branches of their workplaces");
+    }
     const Id best = best_superior_for_orgs(live_of());
     if (best == kNone) {
       return std::string(

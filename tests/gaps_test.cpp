@@ -180,6 +180,20 @@ TEST(Gaps, SelfSupervisionIsOneCycleAndNotBrokenChain) {
   EXPECT_EQ(g[0]->district, "D2");
 }
 
+// A branch covering only deregistered orgs needs no superior: the suggestion is to dissolve it,
+// not to put it under a unit "with jurisdiction over" an org that no longer exists.
+TEST(Gaps, OrphanBranchOfDeregisteredOrgsIsToBeDissolved) {
+  Files f = clean_city();
+  f["organizations.csv"] += "OD,Closed Chess Club,community_group,culture,street,K1,,deregistered\n";
+  f["branches.csv"] += "BX,Closed Chess Club Branch,branch\n";
+  f["branch_coverage.csv"] += "BX,OD\n";
+  const GapReport r = audit(f);
+  const auto orphans = of_code(r, GapCode::orphan_branch);
+  ASSERT_EQ(orphans.size(), 1u) << gaps_table(r);
+  EXPECT_TRUE(contains(orphans[0]->suggestion, "covers only deregistered organizations: dissolve"))
+      << orphans[0]->suggestion;
+}
+
 TEST(Gaps, TwoCycleWithUnitBelowIt) {
   Files f = clean_city();
   f["units.csv"] +=
