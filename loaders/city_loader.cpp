@@ -713,22 +713,27 @@ class JsonTablesHandler
   std::map<std::string, TextTable> tables;
   std::vector<Diagnostic> errors;
 
+  // A value of the wrong type is reported and skipped whole (skip_from_ holds its depth), so one
+  // load lists every such error, as for CSV files; the tables are not built after any error.
   bool StartObject() {
     ++depth_;
+    if (skip_from_ > 0) return true;
     if (depth_ == 1) return true;
     if (depth_ == 3 && in_table_) {
       row_.clear();
       return true;
     }
-    return value_error("an object");
+    return value_error("an object", true);
   }
   bool EndObject(rapidjson::SizeType) {
+    if (skip_from_ > 0) return end_skipped();
     if (depth_ == 3 && in_table_) finish_row();
     --depth_;
     return true;
   }
   bool StartArray() {
     ++depth_;
+    if (skip_from_ > 0) return true;
     if (depth_ == 2) {
       if (known_table(key_)) {
         in_table_ = true;
@@ -745,9 +750,10 @@ class JsonTablesHandler
       return true;
     }
     if (skip_) return true;
-    return value_error("an array");
+    return value_error("an array", true);
   }
   bool EndArray(rapidjson::SizeType) {
+    if (skip_from_ > 0) return end_skipped();
     if (depth_ == 2) {
       in_table_ = false;
       skip_ = false;
@@ -756,11 +762,12 @@ class JsonTablesHandler
     return true;
   }
   bool Key(const char* s, rapidjson::SizeType len, bool) {
+    if (skip_from_ > 0) return true;
     if (depth_ == 1) {
       key_.assign(s, len);
       // A table given twice: the second would silently replace the first.
       if (known_table(key_) && !seen_tables_.insert(key_).second) {
-        return error("/" + key_, "found the table '" + key_ +
+        return fatal_error("/" + key_, "found the table '" + key_ +
                                      "' a second time, expected each table once (which one "
                                      "would be meant?)");
       }
@@ -777,7 +784,7 @@ class JsonTablesHandler
   }
   bool String(const char* s, rapidjson::SizeType len, bool) {
     // "\u0000" decodes to a NUL byte, which a CSV file may not hold either: refused alike.
-    if (!skip_ && std::memchr(s, 0, len) != nullptr) {
+    if (!skip_ && skip_from_ == 0 && std::memchr(s, 0, len) != nullptr) {
       return error(depth_ == 3 ? cell_pointer() : "/" + key_,
                    "found a NUL character (\\u0000) in a string, expected text");
     }
@@ -798,32 +805,45 @@ class JsonTablesHandler
     }
     return false;
   }
+  // Records an error; false (stop parsing) once kMaxErrors are listed.
   bool error(std::string pointer, std::string message) {
     Diagnostic d;
     d.file = file_;
     d.pointer = std::move(pointer);
     d.message = std::move(message);
     errors.push_back(std::move(d));
+    return errors.size() < kMaxErrors;
+  }
+  // Errors that leave the tables in doubt (a table or column given twice): parsing stops.
+  bool fatal_error(std::string pointer, std::string message) {
+    error(std::move(pointer), std::move(message));
     return false;
+  }
+  bool end_skipped() {
+    if (depth_ == skip_from_) skip_from_ = 0;
+    --depth_;
+    return true;
   }
   std::string cell_pointer() const {
     return "/" + key_ + "/" + std::to_string(index_) + "/" + column_;
   }
-  bool value_error(const std::string& what) {
+  // `container`: the value is an object or array, skipped to its end.
+  bool value_error(const std::string& what, bool container = false) {
     if (skip_) return true;
+    if (container) skip_from_ = depth_;
     return error(depth_ <= 2 ? "/" + key_ : cell_pointer(),
                  depth_ == 2 ? "found " + what + ", expected an array of row objects"
                              : "found " + what + ", expected a string, a number or null");
   }
   bool scalar(std::string_view v) {
-    if (skip_) return true;
+    if (skip_ || skip_from_ > 0) return true;
     if (depth_ != 3 || !in_table_) {
       return value_error(depth_ == 1 ? "a single value for '" + key_ + "'" : "a single value");
     }
     for (const auto& [col, value] : row_) {
       // A column given twice in one row: the second would silently replace the first.
       if (col == column_) {
-        return error(cell_pointer(), "found the column '" + column_ +
+        return fatal_error(cell_pointer(), "found the column '" + column_ +
                                          "' twice in one row, expected each column once");
       }
     }
@@ -866,8 +886,10 @@ class JsonTablesHandler
     row_.clear();
   }
 
+  static constexpr std::size_t kMaxErrors = 100;
   std::string file_;
   int depth_ = 0;
+  int skip_from_ = 0;  // > 0: inside a value of the wrong type, which began at this depth
   bool in_table_ = false;
   bool skip_ = false;
   std::string key_, column_;
@@ -888,9 +910,10 @@ OrgGraph load_json(const std::string& name, std::string text, const LoadOptions&
       // Iterative: a deeply nested document ([[[[...) must not overflow the stack.
       reader.Parse<rapidjson::kParseNumbersAsStringsFlag | rapidjson::kParseValidateEncodingFlag |
                    rapidjson::kParseIterativeFlag>(stream, handler);
-  if (result.IsError()) {
+  if (result.IsError() || !handler.errors.empty()) {
     std::vector<Diagnostic> diags = handler.errors;
-    if (diags.empty()) {
+    // A syntax error after the handler's errors is listed too; the handler's own stop is not.
+    if (result.IsError() && result.Code() != rapidjson::kParseErrorTermination) {
       const std::size_t off = result.Offset();
       Diagnostic d;
       d.file = name;

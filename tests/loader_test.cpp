@@ -639,6 +639,42 @@ TEST(Json, NulCharacterIsRefusedAsInCsv) {
   }
 }
 
+// Values of the wrong type are each reported, as CSV errors are, not only the first: an object,
+// an array nested in it, and a boolean where a row was expected.
+TEST(Json, EveryValueOfTheWrongTypeIsListed) {
+  std::string json = tiny_city_json();
+  const auto put = [&](const std::string& key, const std::string& bad) {
+    const std::size_t at = json.find(key);
+    ASSERT_NE(at, std::string::npos) << key;
+    const std::size_t value = at + key.size();
+    const std::size_t end = json.find_first_of(",}", value);
+    json.replace(value, end - value, bad);
+  };
+  put("\"level\":", "{\"x\": [1, {\"y\": 2}]}");
+  put("\"kind\":", "[\"a\", \"b\"]");
+  put("\"form\":", "{}");
+  try {
+    load_city_from_json_text("city.json", json);
+    FAIL() << "loaded";
+  } catch (const LoadError& e) {
+    std::string all;
+    for (const auto& d : e.diagnostics()) all += d.to_string() + "\n";
+    ASSERT_EQ(e.diagnostics().size(), 3u) << all;
+    EXPECT_NE(all.find("/level: error: found an object"), std::string::npos) << all;
+    EXPECT_NE(all.find("/kind: error: found an array"), std::string::npos) << all;
+    EXPECT_NE(all.find("/form: error: found an object"), std::string::npos) << all;
+  }
+  // A syntax error after them is listed too.
+  json.insert(json.rfind('}'), ",,");
+  try {
+    load_city_from_json_text("city.json", json);
+    FAIL() << "loaded";
+  } catch (const LoadError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 4u);
+    EXPECT_NE(e.diagnostics().back().message.find("invalid JSON"), std::string::npos);
+  }
+}
+
 TEST(Json, MissingTableIsAnError) {
   try {
     load_city_from_json_text("city.json", "{\"areas\": []}");

@@ -7,8 +7,8 @@ Two families, written by the reviewers who wrote the oracles:
 - coverage/clusters cases (COVERAGE_CASES): statuses and roles, pocket and floating members,
   --within hubs, orgs placed on a street, id sorting, should_build edge cases, inactive-only
   groups, a missing status column and instructors file, max_joint_branches probes, and `quirks`:
-  BOM, CRLF, shuffled and unknown columns, quoted ids holding commas, quotes and line breaks,
-  Chinese ids, an id that is both a person and an org.
+  BOM, CRLF, shuffled and unknown columns, quoted ids holding commas and quotes, names holding
+  line breaks, Chinese ids, an id that is both a person and an org.
 - gaps cases (GAPS_CASES), each a small base city (10 areas, 10 units, a complete supervision
   tree) plus one theme: superiors, cycles (self-loops, figure eight, a cycle over a tail, a
   1,000-unit cycle over a 1,000-unit tail), broken chains, levels, jurisdiction, sizes and
@@ -173,27 +173,30 @@ def coverage_cases():
 
 
 def write_quirks(out_dir):
-    """status_roles rewritten with BOM, CRLF, shuffled and unknown columns, quoted ids with a
-    comma, a quote and a line break, Chinese ids, upper/lower case ids."""
+    """status_roles rewritten with BOM, CRLF, shuffled and unknown columns, quoted ids holding a
+    comma or a quote, an id with a space, names holding line breaks, Chinese ids, ids differing
+    in case. (An id with a line break was here too; the tool refuses ids with control
+    characters since commit fdc4630, as docs/data-format.md says.)"""
     t, cols = coverage_cases()["status_roles"]
     folder = os.path.join(out_dir, "quirks")
     write_csv(folder, {k: t[k] for k in ("areas", "units", "supervision")}, cols)
     q = {
-        "organizations": (["junk", "area_id", "staff_count", "status", "industry", "kind", "registration_level", "id"],
-                          [("x", "K1", "3", "active", "education", "social_service", "district", "O,1"),
-                           ("x", "K1", "2", "", "education", "social_service", "district", "O\"2"),
-                           ("x", "K2", "1", "active", "education", "social_service", "district", "O\n3"),
-                           ("x", "K2", "", "suspended", "culture", "social_group", "street", "甲"),
-                           ("x", "S1", "4", "active", "culture", "social_group", "street", "乙"),
-                           ("x", "S1", "4", "active", "culture", "social_group", "street", "Ab"),
-                           ("x", "S1", "4", "active", "culture", "social_group", "street", "aB")]),
+        "organizations": (["junk", "area_id", "staff_count", "status", "industry", "kind", "registration_level",
+                           "id", "name"],
+                          [("x", "K1", "3", "active", "education", "social_service", "district", "O,1", "a, b"),
+                           ("x", "K1", "2", "", "education", "social_service", "district", "O\"2", 'say "hi"'),
+                           ("x", "K2", "1", "active", "education", "social_service", "district", "O 3", "two\nlines"),
+                           ("x", "K2", "", "suspended", "culture", "social_group", "street", "甲", "甲\r\n乙"),
+                           ("x", "S1", "4", "active", "culture", "social_group", "street", "乙", ""),
+                           ("x", "S1", "4", "active", "culture", "social_group", "street", "Ab", "Ab"),
+                           ("x", "S1", "4", "active", "culture", "social_group", "street", "aB", "aB")]),
         "people": (["party_status", "id"], [("full", "p,1"), ("full", "p2"), ("probationary", "p3"), ("full", "甲")]),
         "affiliations": (["role", "org_id", "person_id", "extra"],
                          [("staff", "O,1", "p,1", ""), ("leader", "O\"2", "p,1", ""), ("staff", "O\"2", "p2", ""),
-                          ("member", "O\n3", "p2", ""), ("staff", "甲", "p3", ""), ("staff", "乙", "p3", ""),
+                          ("member", "O 3", "p2", ""), ("staff", "甲", "p3", ""), ("staff", "乙", "p3", ""),
                           ("staff", "乙", "甲", ""), ("staff", "乙", "甲", ""), ("member", "Ab", "p2", "")]),
         "branches": (["id", "form"], [("B,1", "joint_branch")]),
-        "branch_coverage": (["branch_id", "org_id"], [("B,1", "甲"), ("B,1", "O\n3")]),
+        "branch_coverage": (["branch_id", "org_id"], [("B,1", "甲"), ("B,1", "O 3")]),
         "party_relations": (["person_id", "branch_id"], [("p2", "B,1"), ("p2", "B,1"), ("甲", "B,1")]),
         "instructors": (["org_id", "unit_id"], [("乙", "CAD1")]),
     }
