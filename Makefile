@@ -48,7 +48,7 @@ fuzz: setup
 # SAN_SKIP: cli.export_tools and cli.report_html only drive node (cytoscape.js, graphology, ajv)
 # and headless Chromium over the exports; they take minutes and exercise no orgraph code that
 # the other tests do not, so they run in `make test` only.
-# Locally: `make sanitize`, `make tsan`, or one test: `make tsan SAN_TESTS=components`.
+# Locally: `make sanitize`, `make tsan`, or one test: `make tsan SAN_TESTS=Components`.
 SAN_BUILD_FLAGS = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DORGRAPH_BUILD_BENCH=OFF -DORGRAPH_FUZZ=OFF
 SAN_SKIP ?= ^cli[.](export_tools|report_html)$$
 SAN_TESTS ?= .

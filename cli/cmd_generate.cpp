@@ -92,7 +92,7 @@ const bool registered = register_command(
        auto a = std::make_shared<GenerateArgs>();
        sub.add_option("--preset", a->options.preset,
                       "changzhou (the real city, 8,700 orgs), province (13 cities, 300,000 "
-                      "orgs) or nation (~330 cities, 3,000,000 orgs)")
+                      "orgs) or nation (~320 cities, 3,000,000 orgs)")
            ->required()
            ->check(CLI::IsMember(generator_presets()));
        sub.add_option("--orgs", a->orgs,

@@ -175,7 +175,7 @@ int main(int argc, char** argv) {
     return kUsageError;
   } catch (const std::bad_alloc&) {
     std::cerr << "orgraph: out of memory: this input needs more memory than the process may use "
-                 "(README, Limits: loading CSV peaks at about 3.2 bytes per byte of CSV)\n";
+                 "(README, Limits: loading CSV peaks at about 2 bytes per byte of CSV)\n";
     return kOutOfMemory;
   } catch (const std::exception& e) {
     std::cerr << "orgraph: internal error: " << e.what() << '\n';

@@ -1,17 +1,20 @@
 #!/usr/bin/python3
 """Runs orgraph and the two oracles on cities and reports every disagreement.
 
-    /usr/bin/python3 check.py ORGRAPH_BIN [--full DATA...] [--sampled DATA...] [--thin DATA...]
+    /usr/bin/python3 check.py ORGRAPH_BIN [--full DATA...] [--sampled DATA...] [--gaps DATA...]
+                              [--thin DATA...]
 
-Plans, per city:
-  --full     coverage --by each of 5 keys; clusters with all 26 option sets of
-             compare_coverage_clusters.CLUSTER_OPTIONS; clusters --area for up to 3 areas per
-             level, each with 2 link variants; gaps with each of the 5 GAPS_OPTIONS.
-  --sampled  coverage --by each key; 8 of the 26 cluster option sets and 2 --area runs, drawn
-             with a seed made from the city's name (so the same every run); gaps with the
-             default options and one other set, drawn likewise.
+Plans, per city ("drawn": with a seed made from the city's folder name, the same every run):
+  --full     coverage --by each of its 5 keys; clusters with all 26 option sets of
+             compare_coverage_clusters.CLUSTER_OPTIONS; clusters --area on up to 2 areas per
+             level (one with the default links, one with all links --within street); gaps with
+             each of the 5 option sets of compare_gaps.GAPS_OPTIONS (about 45 commands).
+  --sampled  coverage --by each key; 6 drawn cluster option sets and one drawn --area run; gaps
+             with the defaults and one drawn option set (14 commands).
+  --gaps     gaps with the 5 option sets; coverage with a drawn --by; clusters with the defaults
+             and one drawn option set (8 commands).
   --thin     for a large city: coverage --by each key; 6 cluster option sets; --area on its
-             first district and first street; gaps default and with thresholds.
+             first district and first street; gaps with the defaults and with thresholds.
 The tool runs with --threads 1 (two cities are checked at once; results do not depend on
 --threads, tests/cli/determinism.sh checks that). Exit status 1 on any disagreement, after
 printing the city, the command and its first differences.
@@ -45,26 +48,28 @@ THIN_CLUSTERS = [[], ["--link", "person", "--within", "street"],
 def plan(kind, data):
     """[(command, options)] for one city."""
     areas = ccc.areas_by_level(data)
-    runs = [("coverage", ["--by", by]) for by in ccc.BY]
+    R = random.Random(zlib.crc32(os.path.basename(data).encode()))  # the same draws every run
+    cover = [("coverage", ["--by", by]) for by in ccc.BY]
     if kind == "full":
-        runs += [("clusters", a) for a in ccc.CLUSTER_OPTIONS]
+        runs = cover + [("clusters", a) for a in ccc.CLUSTER_OPTIONS]
         for level in ("city", "district", "street", "community"):
-            for area in areas.get(level, [])[:3]:
-                runs += [("clusters", ["--area", area] + v) for v in ccc.AREA_VARIANTS[:2]]
-        runs += [("gaps", a) for a in cg.GAPS_OPTIONS]
-    elif kind == "sampled":
-        R = random.Random(zlib.crc32(os.path.basename(data).encode()))
-        runs += [("clusters", a) for a in R.sample(ccc.CLUSTER_OPTIONS, 8)]
+            for area, variant in zip(areas.get(level, []), ccc.AREA_VARIANTS[:2]):
+                runs.append(("clusters", ["--area", area] + variant))
+        return runs + [("gaps", a) for a in cg.GAPS_OPTIONS]
+    if kind == "sampled":
+        runs = cover + [("clusters", a) for a in R.sample(ccc.CLUSTER_OPTIONS, 6)]
         ids = [a for level in areas.values() for a in level]
-        for _ in range(2 if ids else 0):
+        if ids:
             runs.append(("clusters", ["--area", R.choice(ids)] + R.choice(ccc.AREA_VARIANTS)))
-        runs += [("gaps", []), ("gaps", R.choice(cg.GAPS_OPTIONS[1:]))]
-    else:  # thin
-        runs += [("clusters", a) for a in THIN_CLUSTERS]
-        for level in ("district", "street"):
-            runs += [("clusters", ["--area", a]) for a in areas.get(level, [])[:1]]
-        runs += [("gaps", []), ("gaps", cg.GAPS_OPTIONS[3])]
-    return runs
+        return runs + [("gaps", []), ("gaps", R.choice(cg.GAPS_OPTIONS[1:]))]
+    if kind == "gaps":
+        return ([("gaps", a) for a in cg.GAPS_OPTIONS] + [("coverage", ["--by", R.choice(ccc.BY)])]
+                + [("clusters", a) for a in [[]] + R.sample(ccc.CLUSTER_OPTIONS[1:], 1)])
+    # thin: a large city
+    runs = cover + [("clusters", a) for a in THIN_CLUSTERS]
+    for level in ("district", "street"):
+        runs += [("clusters", ["--area", a]) for a in areas.get(level, [])[:1]]
+    return runs + [("gaps", []), ("gaps", cg.GAPS_OPTIONS[3])]
 
 
 def check_city(bin_path, kind, data):
@@ -118,10 +123,10 @@ def main():
         sys.exit(__doc__)
     bin_path, kind, tasks = os.path.abspath(args[0]), None, []
     for a in args[1:]:
-        if a in ("--full", "--sampled", "--thin"):
+        if a in ("--full", "--sampled", "--gaps", "--thin"):
             kind = a[2:]
         elif kind is None:
-            sys.exit("check.py: give --full, --sampled or --thin before the cities")
+            sys.exit("check.py: give --full, --sampled, --gaps or --thin before the cities")
         else:
             tasks.append((kind, a))
     with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
