@@ -1,6 +1,6 @@
 """Compares `orgraph coverage` / `orgraph clusters` JSON with coverage_clusters_oracle.py.
 
-The option combinations (COVERAGE_BY, CLUSTER_OPTIONS, area_options) and two functions that
+The option combinations (BY, CLUSTER_OPTIONS, AREA_VARIANTS) and two functions that
 return the differences as readable lines (empty: agreement). Every key the oracle computes is
 compared, the contract's and the documented extras alike; rates within a relative 1e-5.
 """
@@ -55,7 +55,12 @@ def _dict_diffs(where, t, o):
 
 def coverage_diffs(t, o):
     out = _dict_diffs("total", t.get("total", {}), o["total"])
-    for k in ("should_build", "pocket_members", "floating_members"):
+    if t.get("should_build") != o["should_build"]:
+        tl = t.get("should_build") or []
+        out.append(f"should_build: tool {len(tl)} orgs, oracle {len(o['should_build'])}; tool only "
+                   f"{sorted(set(tl) - set(o['should_build']))[:6]}, oracle only "
+                   f"{sorted(set(o['should_build']) - set(tl))[:6]}")
+    for k in ("pocket_members", "floating_members"):
         if t.get(k) != o[k]:
             out.append(f"{k}: tool {t.get(k)} oracle {o[k]}")
     tkeys, okeys = [g["key"] for g in t.get("groups", [])], [g["key"] for g in o["groups"]]

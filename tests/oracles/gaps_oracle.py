@@ -276,11 +276,14 @@ def audit(d, min_full=3, max_members=50, max_units=5):
     peers = defaultdict(list)
     for u in units:
         peers[(units[u]["line"], units[u]["level"])].append(nb[u])
+    median = {}
+    for k, xs in peers.items():
+        # docs/gaps.md does not say which median of an even number of peers: the oracle takes
+        # the lower middle value, the one the tool's message names ("the median (5) of the 2
+        # civil_affairs-line units" for 5 and 25 branches), not their mean.
+        median[k] = sorted(xs)[(len(xs) - 1) // 2]
     for u in units:
-        xs = sorted(peers[(units[u]["line"], units[u]["level"])])
-        n = len(xs)
-        med = xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
-        if nb[u] > 3 * med and nb[u] > 20:
+        if nb[u] > 3 * median[(units[u]["line"], units[u]["level"])] and nb[u] > 20:
             add("overloaded_unit", ["unit:" + u])
     return gaps
 
