@@ -29,7 +29,8 @@ const bool registered = register_command(
     {"build", "load DATA once and write a binary snapshot (use it wherever DATA is accepted)", 15,
      [](CLI::App& sub, Globals& g) -> Runner {
        auto a = std::make_shared<BuildArgs>();
-       sub.add_option("DATA", a->data, "city folder of CSVs, a .json file or a snapshot")->required();
+       sub.add_option("DATA", a->data, "city folder of CSVs, a .json file or a snapshot")
+           ->required();
        return [a, &g] {
          BuildArgs args = *a;
          args.out = g.out;

@@ -523,6 +523,13 @@ class Auditor {
     return best;
   }
 
+  // Units in the order of their ids, as lists in messages and entities give them.
+  auto by_unit_id() const {
+    return [this](Id a, Id b) { return g_.unit_ids[a] < g_.unit_ids[b]; };
+  }
+  void sort_units(std::vector<Id>& units) const {
+    std::sort(units.begin(), units.end(), by_unit_id());
+  }
   std::string chain_end_text(Id end) const {
     const Id c = s_.cycle_of[end];
     if (c == kNone) return "ends at " + unit_label(end) + ", which has no superior";
@@ -530,7 +537,7 @@ class Auditor {
     // long tail below it would repeat the whole cycle in each of the tail's messages.
     std::vector<Id> first(std::min<std::size_t>(s_.cycles[c].size(), kCycleUnitsNamed));
     std::partial_sort_copy(s_.cycles[c].begin(), s_.cycles[c].end(), first.begin(), first.end(),
-                           [&](Id a, Id b) { return g_.unit_ids[a] < g_.unit_ids[b]; });
+                           by_unit_id());
     std::string text = "ends in the supervision cycle of " + unit_list(first);
     if (s_.cycles[c].size() > first.size()) {
       text += " and " + std::to_string(s_.cycles[c].size() - first.size()) +
@@ -540,14 +547,9 @@ class Auditor {
   }
   // The cycle's unit a broken chain below it names as an entity: its smallest id.
   Id cycle_first_unit(Id c) const {
-    return *std::min_element(s_.cycles[c].begin(), s_.cycles[c].end(),
-                             [&](Id a, Id b) { return g_.unit_ids[a] < g_.unit_ids[b]; });
+    return *std::min_element(s_.cycles[c].begin(), s_.cycles[c].end(), by_unit_id());
   }
   static constexpr std::size_t kCycleUnitsNamed = 3;
-  void sort_units(std::vector<Id>& units) const {
-    std::sort(units.begin(), units.end(),
-              [&](Id a, Id b) { return g_.unit_ids[a] < g_.unit_ids[b]; });
-  }
   std::string attach_text(Id u) const {
     const Id to = best_superior_for_unit(u);
     if (to == kNone) {
